@@ -1,0 +1,346 @@
+// Node-API binding of the seraplot core. It only converts a JavaScript payload into UTF-8
+// bytes, calls the C interface (seraplot.h) and turns the core's answer into a JavaScript
+// string. Parsing, checking, envelopes and files are all the core's work.
+//
+// The JavaScript entry (node/index.cjs) checks arguments before calling in here. This file
+// checks the argument type again because the addon can be loaded directly, but it cannot
+// see lone UTF-16 surrogates: V8 replaces them with U+FFFD when it encodes a string as UTF-8.
+#include <napi.h>
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+
+#include "seraplot/seraplot.h"
+
+namespace {
+
+using CoreFunction = char *(*)(const char *payload, size_t payload_len, size_t *response_len);
+
+// One exported operation: its JavaScript name for messages and the core function it calls.
+struct Operation {
+    const char *name;
+    const char *async_name;
+    CoreFunction call;
+    // The last sentence of a too_large message: what the caller can do instead.
+    const char *too_large_advice;
+};
+
+const Operation kSaveModel = {
+    "mlSaveModel",
+    "mlSaveModelAsync",
+    seraplot_ml_save_model,
+    "Pass \"path\" in the payload so that the envelope is written to that file instead of "
+    "being returned as \"data\".",
+};
+
+const Operation kLoadModel = {
+    "mlLoadModel",
+    "mlLoadModelAsync",
+    seraplot_ml_load_model,
+    "A model this large cannot be returned to JavaScript as one string.",
+};
+
+// V8's maximum string length, v8::String::kMaxLength, is 2^28 - 16 characters on 32-bit
+// systems and 2^29 - 24 on 64-bit ones (v8-primitive.h of V8 11.3, in Node 20). A UTF-8
+// answer shorter than the smaller limit always fits, so a failure to create a string from
+// one is not blamed on its length.
+constexpr size_t kAlwaysFitsLength = (size_t{1} << 28) - 16;
+
+struct CoreAnswerDeleter {
+    void operator()(char *answer) const { seraplot_free(answer); }
+};
+
+// An answer from the core, released with seraplot_free.
+using CoreAnswer = std::unique_ptr<char, CoreAnswerDeleter>;
+
+// The payload's UTF-8 bytes: either owned here or borrowed from a Uint8Array that stays
+// alive and unchanged while the core reads it (true for a synchronous call).
+class Payload {
+public:
+    Payload() = default;
+    Payload(std::unique_ptr<char[]> owned, size_t size)
+        : owned_(std::move(owned)), data_(owned_.get()), size_(size) {}
+    Payload(const char *borrowed, size_t size) : data_(borrowed), size_(size) {}
+
+    const char *data() const { return data_; }
+    size_t size() const { return size_; }
+
+    // Returns a payload that owns a copy of these bytes, or an empty payload whose data()
+    // is NULL when the copy cannot be allocated.
+    Payload copy() const {
+        std::unique_ptr<char[]> bytes(new (std::nothrow) char[size_ + 1]);
+        if (!bytes) {
+            return Payload();
+        }
+        if (size_ != 0) {
+            std::memcpy(bytes.get(), data_, size_);
+        }
+        bytes[size_] = '\0';
+        return Payload(std::move(bytes), size_);
+    }
+
+    bool owns_copy() const { return owned_ != nullptr; }
+
+    void release() {
+        owned_.reset();
+        data_ = nullptr;
+        size_ = 0;
+    }
+
+private:
+    std::unique_ptr<char[]> owned_;
+    const char *data_ = nullptr;
+    size_t size_ = 0;
+};
+
+void append_json_string(std::string &out, const std::string &text) {
+    out += '"';
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    out += '"';
+}
+
+// Returns {"ok":false,"error":"<message>","code":"<code>"}, the same shape as the core's
+// error answers. The message is text of this file, free of control characters.
+std::string error_answer(const std::string &message, const char *code) {
+    std::string answer = "{\"ok\":false,\"error\":";
+    append_json_string(answer, message);
+    answer += ",\"code\":\"";
+    answer += code;
+    answer += "\"}";
+    return answer;
+}
+
+std::string out_of_memory_answer(const Operation &operation) {
+    return error_answer(std::string(operation.name) +
+                            ": out of memory while passing the payload or the answer "
+                            "between JavaScript and the core.",
+                        "out_of_memory");
+}
+
+const char *type_name(napi_env env, napi_value value) {
+    napi_valuetype type = napi_undefined;
+    if (napi_typeof(env, value, &type) != napi_ok) {
+        return "an unknown type";
+    }
+    switch (type) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return "boolean";
+    case napi_number: return "number";
+    case napi_string: return "string";
+    case napi_symbol: return "symbol";
+    case napi_object: return "object";
+    case napi_function: return "function";
+    case napi_external: return "external";
+    case napi_bigint: return "bigint";
+    }
+    return "an unknown type";
+}
+
+void throw_if_failed(napi_env env, napi_status status) {
+    if (status != napi_ok) {
+        throw Napi::Error::New(env);
+    }
+}
+
+// Reads the payload argument. A string is encoded as UTF-8 into a buffer sized first, the
+// only copy made. A Uint8Array (a Buffer included) is borrowed as it is. Returns false
+// when the buffer for a string cannot be allocated. Throws a TypeError for other types.
+bool read_payload(const Napi::CallbackInfo &info, const Operation &operation, Payload &payload) {
+    napi_env env = info.Env();
+    napi_value value = info[0];
+
+    napi_valuetype type = napi_undefined;
+    throw_if_failed(env, napi_typeof(env, value, &type));
+    if (type == napi_string) {
+        size_t length = 0;
+        throw_if_failed(env, napi_get_value_string_utf8(env, value, nullptr, 0, &length));
+        std::unique_ptr<char[]> bytes(new (std::nothrow) char[length + 1]);
+        if (!bytes) {
+            return false;
+        }
+        size_t written = 0;
+        throw_if_failed(env,
+                        napi_get_value_string_utf8(env, value, bytes.get(), length + 1, &written));
+        payload = Payload(std::move(bytes), written);
+        return true;
+    }
+
+    bool is_typed_array = false;
+    throw_if_failed(env, napi_is_typedarray(env, value, &is_typed_array));
+    if (is_typed_array) {
+        napi_typedarray_type array_type = napi_int8_array;
+        size_t length = 0;
+        void *data = nullptr;
+        throw_if_failed(env, napi_get_typedarray_info(env, value, &array_type, &length, &data,
+                                                      nullptr, nullptr));
+        if (array_type == napi_uint8_array) {
+            payload = Payload(static_cast<const char *>(data), length);
+            return true;
+        }
+    }
+
+    throw Napi::TypeError::New(env, std::string(operation.name) +
+                                        "(payload): expected a JSON string or a Uint8Array "
+                                        "of UTF-8 bytes, got " +
+                                        type_name(env, value));
+}
+
+// Turns the core's answer into a JavaScript string. An answer too long for V8 becomes a
+// too_large error answer instead of an exception.
+Napi::Value answer_to_string(napi_env env, const Operation &operation, const char *answer,
+                             size_t answer_size) {
+    if (answer == nullptr) {
+        // The core returns NULL only when it could not allocate even an error answer.
+        return Napi::String::New(env, out_of_memory_answer(operation));
+    }
+
+    napi_value result = nullptr;
+    napi_status status = napi_create_string_utf8(env, answer, answer_size, &result);
+    if (status == napi_ok) {
+        return Napi::Value(env, result);
+    }
+
+    bool exception_pending = false;
+    if (napi_is_exception_pending(env, &exception_pending) == napi_ok && exception_pending) {
+        napi_value ignored = nullptr;
+        napi_get_and_clear_last_exception(env, &ignored);
+    }
+    if (answer_size < kAlwaysFitsLength) {
+        return Napi::String::New(
+            env, error_answer(std::string(operation.name) +
+                                  ": creating the answer string failed (Node-API status " +
+                                  std::to_string(static_cast<int>(status)) + ").",
+                              "internal_error"));
+    }
+    return Napi::String::New(
+        env, error_answer(std::string(operation.name) + ": the answer is " +
+                              std::to_string(answer_size) +
+                              " bytes of JSON, longer than the longest string V8 can create. " +
+                              operation.too_large_advice,
+                          "too_large"));
+}
+
+// Runs the core on the calling thread.
+Napi::Value call_sync(const Napi::CallbackInfo &info, const Operation &operation) {
+    napi_env env = info.Env();
+    try {
+        Payload payload;
+        if (!read_payload(info, operation, payload)) {
+            return Napi::String::New(env, out_of_memory_answer(operation));
+        }
+
+        size_t answer_size = 0;
+        CoreAnswer answer(operation.call(payload.data(), payload.size(), &answer_size));
+        payload.release();
+
+        return answer_to_string(env, operation, answer.get(), answer_size);
+    } catch (const Napi::Error &) {
+        throw;  // node-addon-api throws it on as a JavaScript exception.
+    } catch (const std::bad_alloc &) {
+        return Napi::String::New(env, out_of_memory_answer(operation));
+    }
+}
+
+// Runs the core on a libuv thread-pool thread and settles a promise with its answer.
+class CoreWorker : public Napi::AsyncWorker {
+public:
+    CoreWorker(Napi::Env env, const Operation &operation, Payload payload)
+        : Napi::AsyncWorker(env, operation.async_name),
+          operation_(operation),
+          payload_(std::move(payload)),
+          deferred_(Napi::Promise::Deferred::New(env)) {}
+
+    Napi::Promise promise() const { return deferred_.Promise(); }
+
+    void Execute() override {
+        answer_.reset(operation_.call(payload_.data(), payload_.size(), &answer_size_));
+        payload_.release();
+    }
+
+    // Nothing may escape here: an exception thrown after the work completes would be an
+    // uncaught exception in Node, so every failure rejects the promise instead.
+    void OnOK() override {
+        Napi::Env env = Env();
+        try {
+            deferred_.Resolve(answer_to_string(env, operation_, answer_.get(), answer_size_));
+        } catch (const Napi::Error &error) {
+            deferred_.Reject(error.Value());
+        } catch (const std::bad_alloc &) {
+            deferred_.Resolve(Napi::String::New(env, out_of_memory_answer(operation_)));
+        }
+        answer_.reset();
+    }
+
+    void OnError(const Napi::Error &error) override { deferred_.Reject(error.Value()); }
+
+private:
+    const Operation &operation_;
+    Payload payload_;
+    CoreAnswer answer_;
+    size_t answer_size_ = 0;
+    Napi::Promise::Deferred deferred_;
+};
+
+Napi::Value resolved_promise(napi_env env, const std::string &answer) {
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Resolve(Napi::String::New(env, answer));
+    return deferred.Promise();
+}
+
+// Copies the payload, queues the core call on the thread pool and returns a promise.
+Napi::Value call_async(const Napi::CallbackInfo &info, const Operation &operation) {
+    napi_env env = info.Env();
+    try {
+        Payload payload;
+        if (!read_payload(info, operation, payload)) {
+            return resolved_promise(env, out_of_memory_answer(operation));
+        }
+
+        // A borrowed Uint8Array could change or be freed before the pool thread reads it.
+        if (!payload.owns_copy()) {
+            payload = payload.copy();
+            if (payload.data() == nullptr) {
+                return resolved_promise(env, out_of_memory_answer(operation));
+            }
+        }
+
+        auto *worker = new CoreWorker(env, operation, std::move(payload));
+        Napi::Promise promise = worker->promise();
+        worker->Queue();  // The worker deletes itself after OnOK or OnError.
+        return promise;
+    } catch (const Napi::Error &) {
+        throw;  // node-addon-api throws it on as a JavaScript exception.
+    } catch (const std::bad_alloc &) {
+        return resolved_promise(env, out_of_memory_answer(operation));
+    }
+}
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+    exports.Set("mlSaveModel", Napi::Function::New(env, [](const Napi::CallbackInfo &info) {
+                    return call_sync(info, kSaveModel);
+                }, "mlSaveModel"));
+    exports.Set("mlLoadModel", Napi::Function::New(env, [](const Napi::CallbackInfo &info) {
+                    return call_sync(info, kLoadModel);
+                }, "mlLoadModel"));
+    exports.Set("mlSaveModelAsync", Napi::Function::New(env, [](const Napi::CallbackInfo &info) {
+                    return call_async(info, kSaveModel);
+                }, "mlSaveModelAsync"));
+    exports.Set("mlLoadModelAsync", Napi::Function::New(env, [](const Napi::CallbackInfo &info) {
+                    return call_async(info, kLoadModel);
+                }, "mlLoadModelAsync"));
+    return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(seraplot, init)
