@@ -1,0 +1,63 @@
+#include <string>
+
+#include "envelope.hpp"
+#include "errors.hpp"
+#include "model_functions.hpp"
+#include "parse_text.hpp"
+#include "payload.hpp"
+
+#if SERAPLOT_WITH_FILES
+#include "model_files.hpp"
+#endif
+
+namespace seraplot::detail {
+
+namespace {
+
+constexpr std::string_view kAnswerOpening = "{\"ok\":true,\"model\":";
+constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
+
+#if SERAPLOT_WITH_FILES
+void load_file(const std::string &path, OutputBuffer &answer) {
+    std::string content = read_model_file(path);
+    std::string_view text = content;
+    // Some Windows editors start UTF-8 files with a byte order mark; JSON itself has none.
+    if (text.substr(0, kUtf8ByteOrderMark.size()) == kUtf8ByteOrderMark) {
+        text.remove_prefix(kUtf8ByteOrderMark.size());
+    }
+    if (text.empty()) {
+        throw empty_file(path);
+    }
+    read_envelope(text, file_source(path), answer);
+}
+#endif
+
+}  // namespace
+
+void load_model(std::string_view payload, OutputBuffer &answer) {
+    TextSource source = payload_source();
+    answer.append(kAnswerOpening);
+
+    // An envelope given as a "data" object is copied into the answer while the payload is
+    // parsed; one given as a string or a path is read afterwards.
+    rapidjson::MemoryStream stream(payload.data(), payload.size());
+    PayloadReader reader(PayloadFunction::load, answer,
+                         CopyContext{&source, payload, [&stream] { return stream.Tell(); }});
+    parse_text(payload, stream, reader, source);
+    const PayloadMembers &members = reader.members();
+
+    if (members.has_data_object) {
+        reader.data_reader()->check(TextSource{"the \"data\" object"});
+    } else if (members.data_text) {
+        read_envelope(*members.data_text, data_string_source(), answer);
+    } else {
+#if SERAPLOT_WITH_FILES
+        load_file(*members.path, answer);
+#else
+        throw files_unavailable();
+#endif
+    }
+    answer.push('}');
+}
+
+}  // namespace seraplot::detail

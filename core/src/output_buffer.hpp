@@ -1,0 +1,103 @@
+// A growable byte buffer that the C interface can hand to its caller without a copy.
+#ifndef SERAPLOT_OUTPUT_BUFFER_HPP
+#define SERAPLOT_OUTPUT_BUFFER_HPP
+
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string_view>
+
+namespace seraplot::detail {
+
+// Memory comes from malloc so that release() can pass it to callers who free it with
+// seraplot_free. Every allocation failure throws std::bad_alloc.
+class OutputBuffer {
+public:
+    OutputBuffer() = default;
+    OutputBuffer(const OutputBuffer &) = delete;
+    OutputBuffer &operator=(const OutputBuffer &) = delete;
+    ~OutputBuffer() { std::free(data_); }
+
+    const char *data() const { return data_; }
+    char *data() { return data_; }
+    size_t size() const { return size_; }
+    std::string_view view() const { return {data_, size_}; }
+    std::string_view view(size_t begin, size_t end) const { return {data_ + begin, end - begin}; }
+
+    void reserve(size_t capacity) {
+        if (capacity > capacity_) {
+            grow_to(capacity);
+        }
+    }
+
+    void push(char c) {
+        if (size_ == capacity_) {
+            grow_to(next_capacity(size_ + 1));
+        }
+        data_[size_++] = c;
+    }
+
+    void append(const char *bytes, size_t count) {
+        if (count > capacity_ - size_) {
+            grow_to(next_capacity(size_ + count));
+        }
+        if (count != 0) {
+            std::memcpy(data_ + size_, bytes, count);
+        }
+        size_ += count;
+    }
+
+    void append(std::string_view text) { append(text.data(), text.size()); }
+
+    // Makes room for count bytes at the end and returns where they start; the caller fills
+    // them in before the next call.
+    char *extend(size_t count) {
+        if (count > capacity_ - size_) {
+            grow_to(next_capacity(size_ + count));
+        }
+        char *start = data_ + size_;
+        size_ += count;
+        return start;
+    }
+
+    void truncate(size_t size) {
+        if (size < size_) {
+            size_ = size;
+        }
+    }
+
+    // Hands the bytes, NUL-terminated, to the caller, who frees them with std::free.
+    char *release() {
+        push('\0');
+        --size_;
+        char *bytes = data_;
+        data_ = nullptr;
+        size_ = 0;
+        capacity_ = 0;
+        return bytes;
+    }
+
+private:
+    static size_t next_capacity(size_t needed) {
+        size_t doubled = needed < (SIZE_MAX / 2) ? needed * 2 : needed;
+        return doubled < 256 ? 256 : doubled;
+    }
+
+    void grow_to(size_t capacity) {
+        char *grown = static_cast<char *>(std::realloc(data_, capacity));
+        if (grown == nullptr) {
+            throw std::bad_alloc();
+        }
+        data_ = grown;
+        capacity_ = capacity;
+    }
+
+    char *data_ = nullptr;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+};
+
+}  // namespace seraplot::detail
+
+#endif  // SERAPLOT_OUTPUT_BUFFER_HPP
