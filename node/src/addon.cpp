@@ -119,8 +119,8 @@ std::string error_answer(const std::string &message, const char *code) {
     return answer;
 }
 
-std::string out_of_memory_answer(const Operation &operation) {
-    return error_answer(std::string(operation.name) +
+std::string out_of_memory_answer(const char *function_name) {
+    return error_answer(std::string(function_name) +
                             ": out of memory while passing the payload or the answer "
                             "between JavaScript and the core.",
                         "out_of_memory");
@@ -152,10 +152,11 @@ void throw_if_failed(napi_env env, napi_status status) {
     }
 }
 
-// Reads the payload argument. A string is encoded as UTF-8 into a buffer sized first, the
-// only copy made. A Uint8Array (a Buffer included) is borrowed as it is. Returns false
-// when the buffer for a string cannot be allocated. Throws a TypeError for other types.
-bool read_payload(const Napi::CallbackInfo &info, const Operation &operation, Payload &payload) {
+// Reads the payload argument of the function function_name. A string is encoded as UTF-8
+// into a buffer sized first, the only copy made. A Uint8Array (a Buffer included) is
+// borrowed as it is. Returns false when the buffer for a string cannot be allocated.
+// Throws a TypeError for other types.
+bool read_payload(const Napi::CallbackInfo &info, const char *function_name, Payload &payload) {
     napi_env env = info.Env();
     napi_value value = info[0];
 
@@ -189,7 +190,7 @@ bool read_payload(const Napi::CallbackInfo &info, const Operation &operation, Pa
         }
     }
 
-    throw Napi::TypeError::New(env, std::string(operation.name) +
+    throw Napi::TypeError::New(env, std::string(function_name) +
                                         "(payload): expected a JSON string or a Uint8Array "
                                         "of UTF-8 bytes, got " +
                                         type_name(env, value));
@@ -197,11 +198,11 @@ bool read_payload(const Napi::CallbackInfo &info, const Operation &operation, Pa
 
 // Turns the core's answer into a JavaScript string. An answer too long for V8 becomes a
 // too_large error answer instead of an exception.
-Napi::Value answer_to_string(napi_env env, const Operation &operation, const char *answer,
-                             size_t answer_size) {
+Napi::Value answer_to_string(napi_env env, const Operation &operation, const char *function_name,
+                             const char *answer, size_t answer_size) {
     if (answer == nullptr) {
         // The core returns NULL only when it could not allocate even an error answer.
-        return Napi::String::New(env, out_of_memory_answer(operation));
+        return Napi::String::New(env, out_of_memory_answer(function_name));
     }
 
     napi_value result = nullptr;
@@ -217,13 +218,13 @@ Napi::Value answer_to_string(napi_env env, const Operation &operation, const cha
     }
     if (answer_size < kAlwaysFitsLength) {
         return Napi::String::New(
-            env, error_answer(std::string(operation.name) +
+            env, error_answer(std::string(function_name) +
                                   ": creating the answer string failed (Node-API status " +
                                   std::to_string(static_cast<int>(status)) + ").",
                               "internal_error"));
     }
     return Napi::String::New(
-        env, error_answer(std::string(operation.name) + ": the answer is " +
+        env, error_answer(std::string(function_name) + ": the answer is " +
                               std::to_string(answer_size) +
                               " bytes of JSON, longer than the longest string V8 can create. " +
                               operation.too_large_advice,
@@ -235,19 +236,19 @@ Napi::Value call_sync(const Napi::CallbackInfo &info, const Operation &operation
     napi_env env = info.Env();
     try {
         Payload payload;
-        if (!read_payload(info, operation, payload)) {
-            return Napi::String::New(env, out_of_memory_answer(operation));
+        if (!read_payload(info, operation.name, payload)) {
+            return Napi::String::New(env, out_of_memory_answer(operation.name));
         }
 
         size_t answer_size = 0;
         CoreAnswer answer(operation.call(payload.data(), payload.size(), &answer_size));
         payload.release();
 
-        return answer_to_string(env, operation, answer.get(), answer_size);
+        return answer_to_string(env, operation, operation.name, answer.get(), answer_size);
     } catch (const Napi::Error &) {
         throw;  // node-addon-api throws it on as a JavaScript exception.
     } catch (const std::bad_alloc &) {
-        return Napi::String::New(env, out_of_memory_answer(operation));
+        return Napi::String::New(env, out_of_memory_answer(operation.name));
     }
 }
 
@@ -272,11 +273,12 @@ public:
     void OnOK() override {
         Napi::Env env = Env();
         try {
-            deferred_.Resolve(answer_to_string(env, operation_, answer_.get(), answer_size_));
+            deferred_.Resolve(answer_to_string(env, operation_, operation_.async_name,
+                                               answer_.get(), answer_size_));
         } catch (const Napi::Error &error) {
             deferred_.Reject(error.Value());
         } catch (const std::bad_alloc &) {
-            deferred_.Resolve(Napi::String::New(env, out_of_memory_answer(operation_)));
+            deferred_.Resolve(Napi::String::New(env, out_of_memory_answer(operation_.async_name)));
         }
         answer_.reset();
     }
@@ -302,15 +304,15 @@ Napi::Value call_async(const Napi::CallbackInfo &info, const Operation &operatio
     napi_env env = info.Env();
     try {
         Payload payload;
-        if (!read_payload(info, operation, payload)) {
-            return resolved_promise(env, out_of_memory_answer(operation));
+        if (!read_payload(info, operation.async_name, payload)) {
+            return resolved_promise(env, out_of_memory_answer(operation.async_name));
         }
 
         // A borrowed Uint8Array could change or be freed before the pool thread reads it.
         if (!payload.owns_copy()) {
             payload = payload.copy();
             if (payload.data() == nullptr) {
-                return resolved_promise(env, out_of_memory_answer(operation));
+                return resolved_promise(env, out_of_memory_answer(operation.async_name));
             }
         }
 
@@ -321,7 +323,7 @@ Napi::Value call_async(const Napi::CallbackInfo &info, const Operation &operatio
     } catch (const Napi::Error &) {
         throw;  // node-addon-api throws it on as a JavaScript exception.
     } catch (const std::bad_alloc &) {
-        return resolved_promise(env, out_of_memory_answer(operation));
+        return resolved_promise(env, out_of_memory_answer(operation.async_name));
     }
 }
 
