@@ -86,7 +86,7 @@ void EnvelopeChecker::check(const TextSource &source) const {
 }
 
 EnvelopeReader::EnvelopeReader(OutputBuffer &out, CopyContext context, std::string root_path)
-    : copier_(out, context, std::move(root_path), kMaxStateDepth + 1), source_(context.source) {}
+    : copier_(out, context, std::move(root_path), 1, kMaxStateDepth), source_(context.source) {}
 
 // Called before a value is copied: checks that the envelope is an object and passes the
 // values of its members to the checker.

@@ -16,7 +16,7 @@
 
 namespace seraplot::detail {
 
-// The deepest nesting accepted inside a state. The envelope object adds one level around it.
+// The deepest nesting of arrays and objects accepted inside a state, counted from the state.
 constexpr size_t kMaxStateDepth = 1000;
 
 // Appends {"seraplot_model_v":1,"kind":<kind>,"state": to out; the state and a closing '}'

@@ -53,9 +53,9 @@ bool is_identifier(std::string_view name) {
 }  // namespace
 
 JsonCopier::JsonCopier(OutputBuffer &out, CopyContext context, std::string root_path,
-                       size_t max_depth)
+                       size_t enclosing_levels, size_t max_depth)
     : out_(out), context_(std::move(context)), root_path_(std::move(root_path)),
-      max_depth_(max_depth) {}
+      enclosing_levels_(enclosing_levels), max_depth_(max_depth) {}
 
 bool JsonCopier::Null() {
     before_value();
@@ -144,7 +144,7 @@ void JsonCopier::before_value() {
 }
 
 bool JsonCopier::open_container(bool is_object) {
-    if (frames_.size() >= max_depth_) {
+    if (frames_.size() >= enclosing_levels_ + max_depth_) {
         return fail(too_deep(*context_.source, position(), current_path(frames_.size()),
                              max_depth_));
     }

@@ -32,7 +32,10 @@ struct CopyContext {
 class JsonCopier {
 public:
     // root_path names the copied value in messages ("state"); empty for a whole document.
-    JsonCopier(OutputBuffer &out, CopyContext context, std::string root_path, size_t max_depth);
+    // The value may nest max_depth levels below its first enclosing_levels levels, which
+    // hold the state when a whole envelope is copied.
+    JsonCopier(OutputBuffer &out, CopyContext context, std::string root_path,
+               size_t enclosing_levels, size_t max_depth);
 
     bool Null();
     bool Bool(bool value);
@@ -85,6 +88,7 @@ private:
     OutputBuffer &out_;
     CopyContext context_;
     std::string root_path_;
+    size_t enclosing_levels_;
     size_t max_depth_;
     std::vector<Frame> frames_;
     std::vector<KeyRef> keys_;

@@ -74,7 +74,7 @@ bool PayloadReader::begin_member_value(JsonType type, std::string_view text) {
         }
         members_.state_begin = out_.size();
         copying_ = Member::state;
-        state_copier_.emplace(out_, context_, "state", kMaxStateDepth);
+        state_copier_.emplace(out_, context_, "state", 0, kMaxStateDepth);
         return true;
     case Member::data:
         if (type == JsonType::string) {
