@@ -126,6 +126,15 @@ std::string out_of_memory_answer(const char *function_name) {
                         "out_of_memory");
 }
 
+// For an exception that the binding does not expect; it must not reach Node, where it would
+// end the process.
+std::string unexpected_exception_answer(const char *function_name) {
+    return error_answer(std::string(function_name) +
+                            " failed unexpectedly: the Node binding caught a C++ exception. "
+                            "This is a bug in seraplot; please report it with the payload.",
+                        "internal_error");
+}
+
 const char *type_name(napi_env env, napi_value value) {
     napi_valuetype type = napi_undefined;
     if (napi_typeof(env, value, &type) != napi_ok) {
@@ -249,6 +258,8 @@ Napi::Value call_sync(const Napi::CallbackInfo &info, const Operation &operation
         throw;  // node-addon-api throws it on as a JavaScript exception.
     } catch (const std::bad_alloc &) {
         return Napi::String::New(env, out_of_memory_answer(operation.name));
+    } catch (...) {
+        return Napi::String::New(env, unexpected_exception_answer(operation.name));
     }
 }
 
@@ -268,8 +279,9 @@ public:
         payload_.release();
     }
 
-    // Nothing may escape here: an exception thrown after the work completes would be an
-    // uncaught exception in Node, so every failure rejects the promise instead.
+    // Nothing may escape here, because an exception thrown after the work completes would be
+    // an uncaught exception in Node. A Napi::Error rejects the promise instead, and any
+    // other exception resolves it with an error answer.
     void OnOK() override {
         Napi::Env env = Env();
         try {
@@ -279,6 +291,9 @@ public:
             deferred_.Reject(error.Value());
         } catch (const std::bad_alloc &) {
             deferred_.Resolve(Napi::String::New(env, out_of_memory_answer(operation_.async_name)));
+        } catch (...) {
+            deferred_.Resolve(
+                Napi::String::New(env, unexpected_exception_answer(operation_.async_name)));
         }
         answer_.reset();
     }
@@ -324,6 +339,8 @@ Napi::Value call_async(const Napi::CallbackInfo &info, const Operation &operatio
         throw;  // node-addon-api throws it on as a JavaScript exception.
     } catch (const std::bad_alloc &) {
         return resolved_promise(env, out_of_memory_answer(operation.async_name));
+    } catch (...) {
+        return resolved_promise(env, unexpected_exception_answer(operation.async_name));
     }
 }
 
