@@ -47,7 +47,7 @@ export type LoadPayload =
  * - non_finite_number: NaN or Infinity, which JSON does not allow.
  * - number_out_of_range: a number too large for a double, such as 1e400.
  * - duplicate_key: an object, the payload included, has the same key twice.
- * - too_deep: arrays and objects are nested deeper than the core allows.
+ * - too_deep: arrays and objects in a state are nested deeper than 1000 levels.
  * - invalid_payload: the payload is JSON but not a valid payload for the function.
  * - not_a_model: the text is JSON but not a seraplot envelope.
  * - invalid_envelope: an envelope with a wrong or missing member.
