@@ -23,6 +23,20 @@ std::string capitalized(std::string text) {
 
 std::string quoted(std::string_view text) { return quote_json_string(text); }
 
+// strerror_r comes in two forms: glibc's with _GNU_SOURCE returns the text, and the POSIX
+// one returns 0 and fills the buffer. strerror itself may not be called from several
+// threads at once, which the Node addon's asynchronous functions do.
+[[maybe_unused]] const char *strerror_text(int result, const char *buffer) {
+    return result == 0 ? buffer : "unknown error";
+}
+
+[[maybe_unused]] const char *strerror_text(const char *result, const char *) { return result; }
+
+std::string describe_errno(int error_number) {
+    char buffer[256] = "";
+    return strerror_text(strerror_r(error_number, buffer, sizeof buffer), buffer);
+}
+
 std::string in_payload_of(std::string_view function) {
     return "the payload of " + std::string(function);
 }
@@ -235,7 +249,7 @@ ModelError file_failure(std::string_view action, std::string_view path, int erro
         break;
     }
     return {code, "Cannot " + std::string(action) + " " + quoted(path) + ": " +
-                      std::strerror(error_number) + "." + advice};
+                      describe_errno(error_number) + "." + advice};
 }
 
 ModelError empty_file(std::string_view path) {
