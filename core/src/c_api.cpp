@@ -77,11 +77,11 @@ char *run(const char *function, Operation operation, const char *payload, size_t
 extern "C" {
 
 char *seraplot_ml_save_model(const char *payload, size_t payload_len, size_t *response_len) {
-    return run("mlSaveModel", seraplot::detail::save_model, payload, payload_len, response_len);
+    return run("save", seraplot::detail::save_model, payload, payload_len, response_len);
 }
 
 char *seraplot_ml_load_model(const char *payload, size_t payload_len, size_t *response_len) {
-    return run("mlLoadModel", seraplot::detail::load_model, payload, payload_len, response_len);
+    return run("load", seraplot::detail::load_model, payload, payload_len, response_len);
 }
 
 void seraplot_free(char *response) { std::free(response); }

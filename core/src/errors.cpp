@@ -37,8 +37,10 @@ std::string describe_errno(int error_number) {
     return strerror_text(strerror_r(error_number, buffer, sizeof buffer), buffer);
 }
 
+// function is "save" or "load"; messages do not use the JavaScript or Python names, which
+// differ between bindings.
 std::string in_payload_of(std::string_view function) {
-    return "the payload of " + std::string(function);
+    return "the " + std::string(function) + " payload";
 }
 
 }  // namespace
@@ -188,7 +190,7 @@ ModelError repeated_payload_member(std::string_view function, std::string_view n
 
 ModelError conflicting_load_members() {
     return {ErrorCode::invalid_payload,
-            "The payload of mlLoadModel has both \"path\" and \"data\". Give exactly one: "
+            "The load payload has both \"path\" and \"data\". Give exactly one: "
             "\"path\" to read a file, or \"data\" with the envelope inline."};
 }
 
@@ -271,14 +273,15 @@ ModelError too_large(std::string_view what, size_t size, size_t limit) {
 
 ModelError out_of_memory(std::string_view function) {
     return {ErrorCode::out_of_memory,
-            std::string(function) + " ran out of memory. The model may be too large for the "
-            "memory available to this process or WebAssembly instance."};
+            "seraplot ran out of memory during the " + std::string(function) +
+                ". The model may be too large for the memory available to this process or "
+                "WebAssembly instance."};
 }
 
 ModelError internal_error(std::string_view function, std::string_view detail) {
-    return {ErrorCode::internal_error, std::string(function) + " failed unexpectedly: " +
-                                           std::string(detail) +
-                                           ". This is a bug in seraplot; please report it."};
+    return {ErrorCode::internal_error,
+            "The " + std::string(function) + " failed unexpectedly: " + std::string(detail) +
+                ". This is a bug in seraplot; please report it with the payload."};
 }
 
 std::string error_answer(const ModelError &error) {

@@ -85,7 +85,7 @@ ModelError duplicate_key(const TextSource &source, TextPosition where, std::stri
 ModelError too_deep(const TextSource &source, TextPosition where, std::string_view path,
                     size_t max_depth);
 
-// Payloads of mlSaveModel and mlLoadModel. function is the JavaScript name.
+// Payloads of mlSaveModel and mlLoadModel. function is "save" or "load".
 ModelError payload_not_object(std::string_view function, std::string_view found_type,
                               std::string_view example);
 ModelError unknown_payload_member(std::string_view function, std::string_view name,
@@ -108,7 +108,7 @@ ModelError file_failure(std::string_view action, std::string_view path, int erro
 ModelError empty_file(std::string_view path);
 ModelError not_a_regular_file(std::string_view action, std::string_view path);
 
-// Limits and the unexpected.
+// Limits and the unexpected. function is "save" or "load".
 ModelError too_large(std::string_view what, size_t size, size_t limit);
 ModelError out_of_memory(std::string_view function);
 ModelError internal_error(std::string_view function, std::string_view detail);

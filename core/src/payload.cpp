@@ -15,7 +15,7 @@ PayloadReader::PayloadReader(PayloadFunction function, OutputBuffer &out, CopyCo
     : function_(function), out_(out), context_(std::move(context)) {}
 
 std::string_view PayloadReader::function_name() const {
-    return function_ == PayloadFunction::save ? "mlSaveModel" : "mlLoadModel";
+    return function_ == PayloadFunction::save ? "save" : "load";
 }
 
 bool PayloadReader::fail(ModelError error) {
