@@ -34,7 +34,7 @@ const wasmModule = await WebAssembly.compile(decodeBase64(wasmBase64));
 // Creates an instance of the core from the compiled module: the Emscripten module object,
 // the instance's memory, and a 4-byte slot in that memory that receives answer lengths.
 function createInstance() {
-  const instance = { module: null, memory: null, lengthSlot: 0, abortReason: '' };
+  const instance = { module: null, memory: null, lengthSlot: 0, abortReason: null };
   let instantiationError = null;
 
   const module = {
@@ -138,19 +138,15 @@ function writeString(instance, text) {
     return { pointer, length: written };
   }
 
-  // Non-ASCII text: move what was written to a block of the exact size, then encode the rest.
-  // encodeInto stops between characters, so `rest` starts with a whole one.
-  const rest = text.substring(read);
-  const length = written + utf8Length(rest);
+  // Other text needs more room. The first block is freed before the exact one is allocated,
+  // so that the payload never occupies the memory twice.
+  const length = written + utf8Length(text.substring(read));
+  module._free(pointer);
   const exact = length > MAX_WASM32_LENGTH ? 0 : module._malloc(length) >>> 0;
   if (exact === 0) {
-    module._free(pointer);
     return { pointer: 0, length };
   }
-  const heap = new Uint8Array(memory.buffer);
-  heap.copyWithin(exact, pointer, pointer + written);
-  module._free(pointer);
-  encoder.encodeInto(rest, heap.subarray(exact + written, exact + length));
+  encoder.encodeInto(text, new Uint8Array(memory.buffer, exact, length));
   return { pointer: exact, length };
 }
 
@@ -197,13 +193,35 @@ function instantiationAnswer(name, error) {
 }
 
 function trapAnswer(name, error, abortReason) {
-  const detail = abortReason !== '' ? `abort(${abortReason})` : `${error.name}: ${error.message}`;
+  let detail = `trapped with ${error.name}: ${error.message}`;
+  if (abortReason !== null) {
+    detail = abortReason === '' ? 'aborted' : `aborted: ${abortReason}`;
+  }
   return errorAnswer(
     'internal_error',
-    `${name} failed unexpectedly: the WebAssembly code stopped with ${detail}. This is a ` +
-      'bug in seraplot; please report it with the payload. Later calls use a fresh ' +
-      'WebAssembly instance.',
+    `${name} failed unexpectedly: the WebAssembly code ${detail}. This is a bug in ` +
+      'seraplot; please report it with the payload. Later calls use a fresh WebAssembly ' +
+      'instance.',
   );
+}
+
+// Decodes the answer at answerPointer and frees it.
+function readAnswer(name, instance, answerPointer) {
+  // The memory may have grown during the call, so views of it are made only now.
+  const { buffer } = instance.memory;
+  const answerLength = new DataView(buffer).getUint32(instance.lengthSlot, true);
+  let answer;
+  try {
+    answer = decoder.decode(new Uint8Array(buffer, answerPointer, answerLength));
+  } catch (error) {
+    answer = errorAnswer(
+      'too_large',
+      `${name}: the answer is ${answerLength} bytes of JSON, more than this JavaScript ` +
+        `engine can hold in one string (${error.message}).`,
+    );
+  }
+  instance.module._seraplot_free(answerPointer);
+  return answer;
 }
 
 // Calls the C function `exportName` of the core with the payload of the JavaScript
@@ -247,20 +265,7 @@ function callCore(name, exportName, payload) {
     return errorAnswer('out_of_memory', `${name} ran out of memory.`);
   }
 
-  // The memory may have grown during the call, so views of it are made only now.
-  const answerLength = new DataView(instance.memory.buffer).getUint32(instance.lengthSlot, true);
-  let answer;
-  try {
-    answer = decoder.decode(new Uint8Array(instance.memory.buffer, answerPointer, answerLength));
-  } catch (error) {
-    answer = errorAnswer(
-      'too_large',
-      `${name}: the answer is ${answerLength} bytes of JSON, more than this JavaScript ` +
-        `engine can hold in one string (${error.message}).`,
-    );
-  }
-  module._seraplot_free(answerPointer);
-
+  const answer = readAnswer(name, instance, answerPointer);
   if (instance.memory.buffer.byteLength > RETAINED_MEMORY_LIMIT) {
     renewInstance();
   }
