@@ -16,6 +16,7 @@ import * as esbuild from 'esbuild';
 const pageDir = dirname(fileURLToPath(import.meta.url));
 const outDir = join(pageDir, 'dist');
 const STATIC_FILES = ['index.html', 'style.css'];
+const SERVE_HOST = '127.0.0.1';
 const SERVE_PORT = 8000;
 
 const options = {
@@ -26,8 +27,9 @@ const options = {
   platform: 'browser',
   // wasm/index.mjs compiles its module with top-level await, which needs ES2022.
   target: 'es2022',
-  // random-js, which ml-random-forest uses to seed training, calls require("crypto") only
-  // in an engine that loading and predicting never use.
+  // random-js, which ml-random-forest uses to seed training, calls require("crypto") in its
+  // nodeCrypto engine. Loading and predicting never use that engine, so the call is left
+  // unresolved rather than bundled.
   external: ['crypto'],
   sourcemap: true,
   logLevel: 'warning',
@@ -55,8 +57,8 @@ async function main() {
     plugins: [{ name: 'copy-static-files', setup: (build) => build.onEnd(copyStaticFiles) }],
   });
   await context.watch();
-  const { host, port } = await context.serve({ servedir: outDir, host: '127.0.0.1', port: SERVE_PORT });
-  console.log(`Serving the page on http://${host}:${port}/ (Ctrl+C stops)`);
+  const { port } = await context.serve({ servedir: outDir, host: SERVE_HOST, port: SERVE_PORT });
+  console.log(`Serving the page on http://${SERVE_HOST}:${port}/ (Ctrl+C stops)`);
 }
 
 main().catch((error) => {
