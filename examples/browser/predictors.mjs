@@ -1,6 +1,7 @@
 // Rebuilds a predictor from the loaded state of a known model kind. Each builder checks the
-// parts of the state it uses and throws an Error that says what is wrong, so that a state
-// of the right kind but the wrong form gets a message on the page rather than a stack trace.
+// parts of the state it uses and throws an Error whose message names the wrong part, so that
+// a state of the right kind but the wrong form gets a message on the page rather than a
+// stack trace.
 import { RandomForestClassifier } from 'ml-random-forest';
 
 function isFiniteNumberArray(value) {
@@ -15,8 +16,8 @@ function squaredDistance(a, b) {
   return sum;
 }
 
-// Returns the index of the nearest centroid. A tie goes to the lower index, as in
-// scikit-learn's KMeans.predict and ml-kmeans' nearest().
+// Returns the index of the nearest centroid by squared Euclidean distance. A tie goes to
+// the lower index.
 function nearestCentroid(centroids, row) {
   let best = 0;
   let bestDistance = squaredDistance(row, centroids[0]);

