@@ -23,8 +23,11 @@ stage_js() { npx jest --ci; }
 # cross-language stage runs them.
 stage_python() { (cd python/tests && PYTHONPATH=.. "$python" -m unittest -v test_vectors test_module); }
 stage_demo() { node examples/demo.mjs "$SERAPLOT_TEST_OUTPUT/demo"; }
+stage_browser() { node tests/browser/page.test.mjs; }
+stage_cross() { bash scripts/cross-language.sh; }
+stage_valgrind() { bash scripts/run-valgrind-addon.sh; }
 
-all_stages=(core js python demo)
+all_stages=(core js python demo browser cross valgrind)
 stages=("$@")
 if ((${#stages[@]} == 0)); then
   stages=("${all_stages[@]}")
