@@ -3,9 +3,14 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <limits>
+#include <optional>
 #include <random>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +22,9 @@ namespace {
 
 // Linux's own limit on links followed while resolving one path.
 constexpr int kMaxSymbolicLinks = 40;
+
+constexpr std::string_view kTemporaryFileMarker = ".seraplot-tmp-";
+constexpr size_t kRandomHexDigits = 16;
 
 // Closes a file descriptor when it goes out of scope, unless it was closed already.
 class FileDescriptor {
@@ -81,14 +89,132 @@ std::string resolve_symbolic_links(const std::string &path) {
     throw file_failure("save to", path, ELOOP);
 }
 
+// Returns ".<name>.seraplot-tmp-", the start of every temporary file name for target, with
+// the name cut as model_files.hpp describes.
+std::string temporary_name_prefix(const std::string &target) {
+    std::string name = name_of(target);
+    if (name.size() > kMaxNameInTemporaryFile) {
+        size_t cut = kMaxNameInTemporaryFile;
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) {
+            --cut;
+        }
+        name.resize(cut);
+    }
+    return "." + name + std::string(kTemporaryFileMarker);
+}
+
 // A name in the target's folder that no other writer uses. It starts with the target's
 // name so that a leftover file shows where it came from.
 std::string temporary_path_for(const std::string &target) {
     static thread_local std::mt19937_64 generator{std::random_device{}()};
     char suffix[64];
-    std::snprintf(suffix, sizeof suffix, ".seraplot-tmp-%ld-%016llx", static_cast<long>(::getpid()),
+    std::snprintf(suffix, sizeof suffix, "%ld-%016llx", static_cast<long>(::getpid()),
                   static_cast<unsigned long long>(generator()));
-    return folder_of(target) + "/." + name_of(target) + suffix;
+    return folder_of(target) + "/" + temporary_name_prefix(target) + suffix;
+}
+
+// Returns the writer's process id when name is prefix followed by exactly "<pid>-<16 hex
+// digits>", as temporary_path_for writes it.
+std::optional<pid_t> temporary_file_writer(std::string_view name, std::string_view prefix) {
+    if (name.substr(0, prefix.size()) != prefix) {
+        return std::nullopt;
+    }
+    name.remove_prefix(prefix.size());
+
+    size_t dash = name.find('-');
+    constexpr size_t kMaxPidDigits = std::numeric_limits<pid_t>::digits10 + 1;
+    if (dash == std::string_view::npos || dash == 0 || dash > kMaxPidDigits || name[0] == '0') {
+        return std::nullopt;
+    }
+    long long pid = 0;
+    for (char c : name.substr(0, dash)) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        pid = pid * 10 + (c - '0');
+    }
+    if (pid > std::numeric_limits<pid_t>::max()) {
+        return std::nullopt;
+    }
+
+    std::string_view random = name.substr(dash + 1);
+    if (random.size() != kRandomHexDigits) {
+        return std::nullopt;
+    }
+    for (char c : random) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return std::nullopt;
+        }
+    }
+    return static_cast<pid_t>(pid);
+}
+
+// Closes a directory stream when it goes out of scope.
+class DirectoryStream {
+public:
+    explicit DirectoryStream(DIR *stream) : stream_(stream) {}
+    DirectoryStream(const DirectoryStream &) = delete;
+    DirectoryStream &operator=(const DirectoryStream &) = delete;
+    ~DirectoryStream() {
+        if (stream_ != nullptr) {
+            ::closedir(stream_);
+        }
+    }
+
+    DIR *get() const { return stream_; }
+
+private:
+    DIR *stream_;
+};
+
+// Removes the temporary file name in the folder unless another process holds its lock.
+// seen is what lstat reported for it; a file swapped in since then is left alone.
+void remove_unless_locked(int folder_fd, const char *name, const struct stat &seen) {
+    FileDescriptor fd(
+        ::openat(folder_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    if (fd.get() < 0) {
+        return;
+    }
+    struct stat info;
+    if (::fstat(fd.get(), &info) != 0 || info.st_dev != seen.st_dev ||
+        info.st_ino != seen.st_ino) {
+        return;
+    }
+    // Only EWOULDBLOCK means that a writer holds the lock. The other failures come from file
+    // systems without working flock(), where writers could not lock the file either.
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+        return;
+    }
+    ::unlinkat(folder_fd, name, 0);
+}
+
+// Removes the temporary files that saves to target left behind when their process died,
+// by the rule in model_files.hpp. Failures are ignored: a stale file only takes space.
+void remove_stale_temporary_files(const std::string &target) {
+    DirectoryStream folder(::opendir(folder_of(target).c_str()));
+    if (folder.get() == nullptr) {
+        return;
+    }
+    int folder_fd = ::dirfd(folder.get());
+    std::string prefix = temporary_name_prefix(target);
+    std::time_t now = std::time(nullptr);
+
+    while (const struct dirent *entry = ::readdir(folder.get())) {
+        std::optional<pid_t> writer = temporary_file_writer(entry->d_name, prefix);
+        if (!writer) {
+            continue;
+        }
+        struct stat info;
+        if (::fstatat(folder_fd, entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(info.st_mode)) {
+            continue;
+        }
+        bool writer_gone = ::kill(*writer, 0) != 0 && errno == ESRCH;
+        bool too_old = now - info.st_mtime > kStaleTemporaryFileAge;
+        if (writer_gone || too_old) {
+            remove_unless_locked(folder_fd, entry->d_name, info);
+        }
+    }
 }
 
 void write_all(int fd, std::string_view bytes, const std::string &path) {
@@ -172,10 +298,20 @@ void write_file_atomically(const std::string &path, std::string_view bytes) {
         throw not_a_regular_file("save to", path);
     }
 
+    remove_stale_temporary_files(target);
+
     std::string temporary = temporary_path_for(target);
     FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
     if (fd.get() < 0) {
         throw file_failure("save to", path, errno);
+    }
+    // The lock shows other processes' cleanup that this file's writer is alive. A second
+    // descriptor of the same open file keeps it held after fd is closed, until the rename
+    // is done. Without the lock (no flock() on this file system) the process id still
+    // protects the file.
+    FileDescriptor lock(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 0));
+    if (lock.get() >= 0) {
+        ::flock(lock.get(), LOCK_EX | LOCK_NB);
     }
 
     try {
