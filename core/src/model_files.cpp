@@ -243,9 +243,18 @@ void flush_folder(const std::string &folder) {
     }
 }
 
+// Rejects a path with a NUL character, which the system calls would read as the end of the
+// path and so open another file.
+void check_no_nul_character(std::string_view action, const std::string &path) {
+    if (path.find('\0') != std::string::npos) {
+        throw file_failure(action, path, EINVAL);
+    }
+}
+
 }  // namespace
 
 std::string read_model_file(const std::string &path) {
+    check_no_nul_character("load", path);
     FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) {
         throw file_failure("load", path, errno);
@@ -284,6 +293,7 @@ std::string read_model_file(const std::string &path) {
 }
 
 void write_file_atomically(const std::string &path, std::string_view bytes) {
+    check_no_nul_character("save to", path);
     if (!path.empty() && path.back() == '/') {
         throw file_failure("save to", path, EISDIR);
     }

@@ -43,7 +43,8 @@ constexpr size_t kMaxNameInTemporaryFile = 200;
 constexpr std::time_t kStaleTemporaryFileAge = 24 * 60 * 60;
 
 // Returns the whole content of the file at path. Throws ModelError when the file cannot be
-// read, is a directory or is empty; the message names the path and the reason.
+// read, is a directory or is empty, or when the path contains a NUL character. The message
+// names the path and the reason.
 std::string read_model_file(const std::string &path);
 
 // Replaces the file at path with bytes, so that path holds either its old content or all of
@@ -52,8 +53,9 @@ std::string read_model_file(const std::string &path);
 // The bytes go to a temporary file in the target's folder (see above), which is flushed to
 // disk and then renamed over the target. A replaced file keeps its permission bits, and its
 // owner where the process may set it. When path is a symbolic link, the file it points to is
-// replaced and the link stays. The folder must exist. On failure the target is unchanged, the
-// temporary file is removed, and ModelError says what went wrong.
+// replaced and the link stays. The folder must exist, and the path must not contain a NUL
+// character. On failure the target is unchanged, the temporary file is removed, and
+// ModelError says what went wrong.
 void write_file_atomically(const std::string &path, std::string_view bytes);
 
 }  // namespace seraplot::detail

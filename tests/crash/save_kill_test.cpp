@@ -1,6 +1,6 @@
 // Kills a process with SIGKILL at random moments while it saves a large model over an existing
-// file, and checks after every kill that the file contains one complete envelope, the old or the
-// new, and that the temporary files of killed saves do not pile up.
+// file. After every kill the file must contain one complete envelope, the old or the new, and
+// the temporary files of killed saves must not pile up.
 //
 // SIGKILL ends the process but leaves the kernel's page cache alone, so this shows what a
 // crash of the process leaves. A power loss is not simulated.
@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
@@ -58,19 +59,21 @@ pid_t start_save(const std::string &payload) {
     return child;
 }
 
-// How long a save takes from fork to exit, and when its temporary file exists, in
-// microseconds from the fork.
+// How long a save takes from fork to exit, and when it changes the folder (a temporary file
+// exists, or the target has neither envelope's size), in microseconds from the fork.
 struct SaveTiming {
     long long total = 0;
     long long writing_from = 0;
     long long writing_until = 0;
 };
 
-// Runs one whole save in a child while watching the folder for its temporary file.
-SaveTiming time_save(const std::string &payload, const std::string &folder) {
+// Runs one whole save in a child while watching its folder.
+SaveTiming time_save(const std::string &payload, const std::string &path,
+                     const std::string (&envelopes)[2]) {
     auto micros_since = [](Clock::time_point start) {
         return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
     };
+    std::string folder = std::filesystem::path(path).parent_path().string();
     SaveTiming timing;
     Clock::time_point started = Clock::now();
     pid_t child = start_save(payload);
@@ -79,7 +82,10 @@ SaveTiming time_save(const std::string &payload, const std::string &folder) {
         if (::waitpid(child, &status, WNOHANG) == child) {
             break;
         }
-        if (!seraplot::test::temporary_files(folder).empty()) {
+        std::error_code ignored;
+        auto size = std::filesystem::file_size(path, ignored);
+        bool target_changing = size != envelopes[0].size() && size != envelopes[1].size();
+        if (target_changing || !seraplot::test::temporary_files(folder).empty()) {
             if (timing.writing_from == 0) {
                 timing.writing_from = micros_since(started);
             }
@@ -118,18 +124,21 @@ TEST(SaveKill, LeavesOldOrNewEnvelope) {
 
     // Start from a complete first envelope, and time one whole save of the second in a child.
     ASSERT_TRUE(seraplot::test::is_success(seraplot::test::call("save", payloads[0])));
-    SaveTiming timing = time_save(payloads[1], folder.path());
+    SaveTiming timing = time_save(payloads[1], path, envelopes);
     ASSERT_TRUE(read_file(path) == envelopes[1]);
     int current = 1;
 
-    // Most of a save is parsing, which leaves the disk alone. Three kills in four land while
-    // the temporary file exists (with a margin on both sides); the others anywhere.
+    // Most of a save is parsing, which leaves the folder alone. One kill in four lands anywhere
+    // in a save, the others near aim, which starts in the middle of the timed save's changes to
+    // the folder. How long a save takes changes with the load of the machine. So aim moves
+    // later after a kill that left the old file and no temporary file (too early), and earlier
+    // after one that found the new file (too late).
     std::mt19937 generator(std::random_device{}());
     std::uniform_int_distribution<long long> anywhere(0, timing.total * 5 / 4);
-    long long margin = (timing.writing_until - timing.writing_from) / 4 + 1000;
-    std::uniform_int_distribution<long long> while_writing(
-        std::max(0LL, timing.writing_from - margin), timing.writing_until + margin);
     std::uniform_int_distribution<int> quarter(0, 3);
+    long long aim = (timing.writing_from + timing.writing_until) / 2;
+    const long long spread = std::max((timing.writing_until - timing.writing_from) / 2, 2000LL);
+    std::uniform_int_distribution<long long> near_aim(-spread, spread);
     Clock::time_point deadline = Clock::now() + std::chrono::seconds(budget_seconds());
     int kills = 0;
     int kept_old = 0;
@@ -140,7 +149,8 @@ TEST(SaveKill, LeavesOldOrNewEnvelope) {
         int next = 1 - current;
         pid_t child = start_save(payloads[next]);
         ASSERT_GT(child, 0) << "fork failed";
-        long long delay = quarter(generator) == 0 ? anywhere(generator) : while_writing(generator);
+        bool aimed = quarter(generator) != 0;
+        long long delay = aimed ? std::max(0LL, aim + near_aim(generator)) : anywhere(generator);
         KillOutcome outcome = kill_after(child, std::chrono::microseconds(delay));
         ++kills;
         if (outcome.finished) {
@@ -167,6 +177,10 @@ TEST(SaveKill, LeavesOldOrNewEnvelope) {
         std::vector<std::string> temporary = seraplot::test::temporary_files(folder.path());
         ASSERT_LE(temporary.size(), 1u) << "temporary files pile up after kill " << kills;
         left_temporary_file += temporary.empty() ? 0 : 1;
+
+        if (aimed && temporary.empty()) {
+            aim += is_new ? -spread / 2 : spread / 2;
+        }
     }
 
     // A save that runs to its end removes the last killed save's file too.
@@ -180,7 +194,7 @@ TEST(SaveKill, LeavesOldOrNewEnvelope) {
     RecordProperty("kept_old", kept_old);
     RecordProperty("got_new", got_new);
     RecordProperty("left_temporary_file", left_temporary_file);
-    std::printf("one save took %lld us, its temporary file was seen from %lld to %lld us; "
+    std::printf("one save took %lld us and changed the folder from %lld to %lld us; "
                 "%d kills: %d kept the old envelope, %d found the new one, %d left a temporary "
                 "file\n",
                 timing.total, timing.writing_from, timing.writing_until, kills, kept_old, got_new,
