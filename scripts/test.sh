@@ -26,8 +26,9 @@ stage_demo() { node examples/demo.mjs "$SERAPLOT_TEST_OUTPUT/demo"; }
 stage_browser() { node tests/browser/page.test.mjs; }
 stage_cross() { bash scripts/cross-language.sh; }
 stage_valgrind() { bash scripts/run-valgrind-addon.sh; }
+stage_wasm_memory() { node tests/wasm-limits/memory-limit.mjs; }
 
-all_stages=(core js python demo browser cross valgrind)
+all_stages=(core js python demo browser cross valgrind wasm_memory)
 stages=("$@")
 if ((${#stages[@]} == 0)); then
   stages=("${all_stages[@]}")
