@@ -56,7 +56,7 @@ bool runs_in_core(const rapidjson::Value &vector) {
 
 std::vector<VectorCase> load_vectors() {
     std::vector<VectorCase> cases;
-    for (const char *file : {"save.json", "load.json", "files.json"}) {
+    for (const char *file : {"save.json", "load.json", "files.json", "fuzz-findings.json"}) {
         std::string path = std::string(SERAPLOT_VECTORS_DIR) + "/" + file;
         rapidjson::Document document;
         document.Parse(seraplot::test::read_file(path).c_str());
@@ -164,8 +164,8 @@ TEST_P(ContractVector, GivesTheContractAnswer) {
 }
 
 std::string test_name(const testing::TestParamInfo<VectorCase> &info) {
-    std::string name = info.param.label + "_";
-    for (char c : info.param.name) {
+    std::string name;
+    for (char c : info.param.label + "_" + info.param.name) {
         bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         name += alphanumeric ? c : '_';
     }
