@@ -17,10 +17,18 @@ std::string describe_member_type(std::string_view name, JsonType type) {
 
 }  // namespace
 
-void append_envelope_opening(OutputBuffer &out, std::string_view kind) {
-    out.append("{\"seraplot_model_v\":1,\"kind\":");
-    append_json_string(out, kind);
-    out.append(",\"state\":");
+size_t append_envelope_opening(OutputBuffer &out, std::string_view kind, OutputStyle style) {
+    if (style == OutputStyle::plain) {
+        out.append("{\"seraplot_model_v\":1,\"kind\":");
+        append_json_string(out, kind);
+        out.append(",\"state\":");
+        return 0;
+    }
+    // Each of the three member names gains a backslash before both of its quotes.
+    out.append("{\\\"seraplot_model_v\\\":1,\\\"kind\\\":");
+    size_t added = append_embedded_json_string(out, kind);
+    out.append(",\\\"state\\\":");
+    return added + 6;
 }
 
 void EnvelopeChecker::member_key(std::string_view key) {
@@ -85,6 +93,15 @@ void EnvelopeChecker::check(const TextSource &source) const {
     }
 }
 
+bool EnvelopeChecker::passes() const {
+    try {
+        check(TextSource{""});
+        return true;
+    } catch (const ModelError &) {
+        return false;
+    }
+}
+
 EnvelopeReader::EnvelopeReader(OutputBuffer &out, CopyContext context, std::string root_path)
     : copier_(out, context, std::move(root_path), 1, kMaxStateDepth), source_(context.source) {}
 
@@ -143,11 +160,21 @@ bool EnvelopeReader::StartArray() { return see_value(JsonType::array) && copier_
 bool EnvelopeReader::EndArray(rapidjson::SizeType) { return copier_.EndArray(0); }
 
 void read_envelope(std::string_view text, const TextSource &source, OutputBuffer &out) {
-    rapidjson::MemoryStream stream(text.data(), text.size());
-    CopyContext context{&source, text, [&stream] { return stream.Tell(); }};
-    EnvelopeReader reader(out, context, "");
-    parse_text(text, stream, reader, source);
-    reader.check(source);
+    read_fast_or_exact(out, [&](ParseMode mode) {
+        TextStream stream(text);
+        EnvelopeReader reader(out, CopyContext{&source, &stream}, "");
+        if (mode == ParseMode::fast) {
+            if (!parse_text_fast(stream, reader)) {
+                return false;
+            }
+        } else {
+            parse_text(stream, reader, source);
+        }
+        // A text that the fast mode accepts gives the exact mode the same events, so a
+        // failed check here is the exact mode's failure too.
+        reader.check(source);
+        return true;
+    });
 }
 
 }  // namespace seraplot::detail

@@ -19,9 +19,10 @@ namespace seraplot::detail {
 // The deepest nesting of arrays and objects accepted inside a state, counted from the state.
 constexpr size_t kMaxStateDepth = 1000;
 
-// Appends {"seraplot_model_v":1,"kind":<kind>,"state": to out; the state and a closing '}'
-// complete the envelope.
-void append_envelope_opening(OutputBuffer &out, std::string_view kind);
+// Appends {"seraplot_model_v":1,"kind":<kind>,"state": to out in the given style; the state
+// and a closing '}' complete the envelope. Returns the bytes that the embedded style added.
+size_t append_envelope_opening(OutputBuffer &out, std::string_view kind,
+                               OutputStyle style = OutputStyle::plain);
 
 // Collects what the checks of an envelope need from its top-level members while the whole
 // envelope is being copied, and checks it at the end.
@@ -33,6 +34,9 @@ public:
     // Throws a ModelError unless the envelope had an integer seraplot_model_v of 1, a
     // non-empty string kind and a state.
     void check(const TextSource &source) const;
+
+    // Returns whether check would pass.
+    bool passes() const;
 
 private:
     enum class Member { version, kind, state, other };
@@ -70,6 +74,7 @@ public:
     size_t depth() const { return copier_.depth(); }
 
     void check(const TextSource &source) const { checker_.check(source); }
+    const EnvelopeChecker &checker() const { return checker_; }
 
     std::optional<ModelError> &failure() { return copier_.failure(); }
 
@@ -81,7 +86,8 @@ private:
     const TextSource *source_;
 };
 
-// Parses text as an envelope, appends it to out and checks it. Throws ModelError.
+// Parses text as an envelope, appends it to out and checks it. Throws ModelError. The text
+// is read in the fast mode first (see parse_text.hpp).
 void read_envelope(std::string_view text, const TextSource &source, OutputBuffer &out);
 
 }  // namespace seraplot::detail

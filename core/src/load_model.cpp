@@ -3,7 +3,6 @@
 #include "envelope.hpp"
 #include "errors.hpp"
 #include "model_functions.hpp"
-#include "parse_text.hpp"
 #include "payload.hpp"
 
 #if SERAPLOT_WITH_FILES
@@ -35,19 +34,17 @@ void load_file(const std::string &path, OutputBuffer &answer) {
 }  // namespace
 
 void load_model(std::string_view payload, OutputBuffer &answer) {
-    TextSource source = payload_source();
     answer.append(kAnswerOpening);
 
     // An envelope given as a "data" object is copied into the answer while the payload is
     // parsed; one given as a string or a path is read afterwards.
-    rapidjson::MemoryStream stream(payload.data(), payload.size());
-    PayloadReader reader(PayloadFunction::load, answer,
-                         CopyContext{&source, payload, [&stream] { return stream.Tell(); }});
-    parse_text(payload, stream, reader, source);
-    const PayloadMembers &members = reader.members();
+    PayloadReading reading = read_payload(PayloadFunction::load, payload, answer);
+    const PayloadMembers &members = reading.members;
 
     if (members.has_data_object) {
-        reader.data_reader()->check(TextSource{"the \"data\" object"});
+        reading.data_checker->check(TextSource{"the \"data\" object"});
+    } else if (members.data_string_copied) {
+        // The fast mode has read and checked the envelope already.
     } else if (members.data_text) {
         read_envelope(*members.data_text, data_string_source(), answer);
     } else {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 #include <string_view>
+#include <utility>
 
 namespace seraplot::detail {
 
@@ -65,6 +66,20 @@ public:
         if (size < size_) {
             size_ = size;
         }
+    }
+
+    // Inserts bytes at offset, moving what follows.
+    void insert(size_t offset, std::string_view bytes) {
+        size_t moved = size_ - offset;
+        extend(bytes.size());
+        std::memmove(data_ + offset + bytes.size(), data_ + offset, moved);
+        std::memcpy(data_ + offset, bytes.data(), bytes.size());
+    }
+
+    void swap(OutputBuffer &other) noexcept {
+        std::swap(data_, other.data_);
+        std::swap(size_, other.size_);
+        std::swap(capacity_, other.capacity_);
     }
 
     // Hands the bytes, NUL-terminated, to the caller, who frees them with std::free.

@@ -140,6 +140,16 @@ ModelError describe_parse_error(std::string_view text, const TextSource &source,
                             describe_character(text, offset));
 }
 
+bool nothing_follows(std::string_view text, size_t offset) {
+    for (; offset < text.size(); ++offset) {
+        char c = text[offset];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            return false;
+        }
+    }
+    return true;
+}
+
 void check_nothing_follows(std::string_view text, size_t offset, const TextSource &source) {
     while (offset < text.size()) {
         char c = text[offset];

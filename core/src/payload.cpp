@@ -1,5 +1,7 @@
 #include "payload.hpp"
 
+#include "parse_text.hpp"
+
 namespace seraplot::detail {
 
 namespace {
@@ -11,8 +13,9 @@ constexpr std::string_view kLoadMembers = "\"path\" and \"data\"";
 
 }  // namespace
 
-PayloadReader::PayloadReader(PayloadFunction function, OutputBuffer &out, CopyContext context)
-    : function_(function), out_(out), context_(std::move(context)) {}
+PayloadReader::PayloadReader(PayloadFunction function, OutputBuffer &out, CopyContext context,
+                             bool copy_data_string)
+    : function_(function), out_(out), context_(context), copy_data_string_(copy_data_string) {}
 
 std::string_view PayloadReader::function_name() const {
     return function_ == PayloadFunction::save ? "save" : "load";
@@ -68,15 +71,21 @@ bool PayloadReader::begin_member_value(JsonType type, std::string_view text) {
     }
     case Member::state:
         members_.has_state = true;
+        members_.state_style = members_.path ? OutputStyle::plain : OutputStyle::embedded;
         if (members_.kind) {
-            append_envelope_opening(out_, *members_.kind);
+            members_.embedding_overhead +=
+                append_envelope_opening(out_, *members_.kind, members_.state_style);
             members_.envelope_opened = true;
         }
         members_.state_begin = out_.size();
         copying_ = Member::state;
-        state_copier_.emplace(out_, context_, "state", 0, kMaxStateDepth);
+        state_copier_.emplace(out_, context_, "state", 0, kMaxStateDepth, members_.state_style);
         return true;
     case Member::data:
+        if (type == JsonType::string && copy_data_string_) {
+            members_.data_string_copied = true;
+            return copy_data_string(text);
+        }
         if (type == JsonType::string) {
             members_.data_text = std::string(text);
             return true;
@@ -96,9 +105,18 @@ bool PayloadReader::begin_member_value(JsonType type, std::string_view text) {
     return fail(internal_error(function_name(), "a value arrived without a member name"));
 }
 
+// Reads the envelope in a "data" string in the fast mode and copies it to the output.
+bool PayloadReader::copy_data_string(std::string_view text) {
+    TextSource source = data_string_source();
+    TextStream stream(text);
+    EnvelopeReader reader(out_, CopyContext{&source, &stream}, "");
+    return parse_text_fast(stream, reader) && reader.checker().passes();
+}
+
 void PayloadReader::end_copy() {
     if (copying_ == Member::state) {
         members_.state_end = out_.size();
+        members_.embedding_overhead += state_copier_->embedding_overhead();
     }
     copying_ = Member::none;
 }
@@ -190,7 +208,8 @@ bool PayloadReader::Key(const char *text, rapidjson::SizeType length, bool copy)
             seen = members_.path.has_value();
         } else if (name == "data") {
             member = Member::data;
-            seen = members_.data_text.has_value() || members_.has_data_object;
+            seen = members_.data_text.has_value() || members_.has_data_object ||
+                   members_.data_string_copied;
         }
     }
 
@@ -231,7 +250,7 @@ const PayloadMembers &PayloadReader::members() const {
         return members_;
     }
 
-    bool has_data = members_.data_text || members_.has_data_object;
+    bool has_data = members_.data_text || members_.has_data_object || members_.data_string_copied;
     if (members_.path && has_data) {
         throw conflicting_load_members();
     }
@@ -241,6 +260,30 @@ const PayloadMembers &PayloadReader::members() const {
                                      "envelope inline.");
     }
     return members_;
+}
+
+PayloadReading read_payload(PayloadFunction function, std::string_view payload, OutputBuffer &out) {
+    TextSource source = payload_source();
+    PayloadReading reading;
+    read_fast_or_exact(out, [&](ParseMode mode) {
+        TextStream stream(payload);
+        PayloadReader reader(function, out, CopyContext{&source, &stream}, mode == ParseMode::fast);
+        if (mode == ParseMode::fast) {
+            if (!parse_text_fast(stream, reader)) {
+                return false;
+            }
+        } else {
+            parse_text(stream, reader, source);
+        }
+        // A payload that the fast mode accepts gives the exact mode the same events, so a
+        // missing member here is the exact mode's failure too.
+        reading.members = reader.members();
+        if (const EnvelopeReader *data_reader = reader.data_reader()) {
+            reading.data_checker = data_reader->checker();
+        }
+        return true;
+    });
+    return reading;
 }
 
 }  // namespace seraplot::detail

@@ -27,17 +27,42 @@ struct PayloadMembers {
     std::optional<std::string> data_text;  // "data" given as a string
     bool has_state = false;
     bool has_data_object = false;
+    // "data" was given as a string, and its envelope was read and copied at once.
+    bool data_string_copied = false;
     // Where the state was copied in the output buffer, and whether the envelope's opening
     // was written right before it (possible when "kind" came first).
     size_t state_begin = 0;
     size_t state_end = 0;
     bool envelope_opened = false;
+    // mlSaveModel copies the state in the embedded style, ready for an inline answer, unless
+    // "path" came before "state". embedding_overhead counts the bytes that this style added
+    // to the opening and the state.
+    OutputStyle state_style = OutputStyle::plain;
+    size_t embedding_overhead = 0;
 };
+
+// A payload after reading: its members, and for mlLoadModel with "data" given as an object,
+// what the envelope's checks need.
+struct PayloadReading {
+    PayloadMembers members;
+    std::optional<EnvelopeChecker> data_checker;
+};
+
+// Parses the payload of function, copies the state or the "data" object to the end of out,
+// and checks that the required members are there. Throws ModelError. The payload is read in
+// the fast mode first (see parse_text.hpp).
+PayloadReading read_payload(PayloadFunction function, std::string_view payload, OutputBuffer &out);
 
 // A RapidJSON handler for a whole payload.
 class PayloadReader {
 public:
-    PayloadReader(PayloadFunction function, OutputBuffer &out, CopyContext context);
+    // With copy_data_string, an envelope given as a "data" string is read and copied as soon
+    // as the string arrives, and any failure of that envelope stops the parser without a
+    // message. Only the fast mode does this, because it saves keeping the decoded string.
+    // The exact mode keeps the string in data_text and reads it after the payload, so that
+    // the payload's own failures are reported first.
+    PayloadReader(PayloadFunction function, OutputBuffer &out, CopyContext context,
+                  bool copy_data_string = false);
 
     bool Null();
     bool Bool(bool value);
@@ -67,6 +92,7 @@ private:
 
     std::string_view function_name() const;
     bool begin_member_value(JsonType type, std::string_view text);
+    bool copy_data_string(std::string_view text);
     bool fail(ModelError error);
 
     // Passes an event to the reader of the member being copied, and notes when its value
@@ -86,6 +112,7 @@ private:
     PayloadFunction function_;
     OutputBuffer &out_;
     CopyContext context_;
+    bool copy_data_string_;
     bool in_object_ = false;
     Member pending_ = Member::none;  // the member whose value comes next
     Member copying_ = Member::none;  // the member whose value is being copied

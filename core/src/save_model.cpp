@@ -4,7 +4,6 @@
 #include "errors.hpp"
 #include "json_string.hpp"
 #include "model_functions.hpp"
-#include "parse_text.hpp"
 #include "payload.hpp"
 
 #if SERAPLOT_WITH_FILES
@@ -15,57 +14,64 @@ namespace seraplot::detail {
 
 namespace {
 
-// Returns the finished envelope. When "state" came before "kind" in the payload, the
-// opening could not be written before the state, so the envelope is assembled in spare.
-std::string_view finish_envelope(OutputBuffer &copied, const PayloadMembers &members,
-                                 OutputBuffer &spare) {
-    if (members.envelope_opened) {
-        copied.push('}');
-        return copied.view();
+constexpr std::string_view kInlineAnswerOpening = "{\"ok\":true,\"data\":\"";
+
+// Completes the envelope that starts at envelope_begin in out. When "state" came before
+// "kind" in the payload, the opening could not be written before the state, so it is
+// inserted there now.
+void finish_envelope(OutputBuffer &out, PayloadMembers &members) {
+    if (!members.envelope_opened) {
+        OutputBuffer opening;
+        members.embedding_overhead +=
+            append_envelope_opening(opening, *members.kind, members.state_style);
+        out.insert(members.state_begin, opening.view());
     }
-    spare.reserve(members.state_end - members.state_begin + members.kind->size() + 64);
-    append_envelope_opening(spare, *members.kind);
-    spare.append(copied.view(members.state_begin, members.state_end));
-    spare.push('}');
-    return spare.view();
+    out.push('}');
 }
 
 }  // namespace
 
+// The state is copied once, straight into the answer. Without "path" before "state" in the
+// payload it is copied in the embedded style, the form that the inline answer's "data"
+// string needs, behind that answer's opening. A "path" that turns up after the state
+// turns the copy back into plain JSON in place.
 void save_model(std::string_view payload, OutputBuffer &answer) {
-    TextSource source = payload_source();
-    OutputBuffer copied;
-    copied.reserve(payload.size() + 64);
+    // Room for the embedded style's extra backslashes, so that large answers are rarely
+    // moved while they grow. Pages that are reserved but never written cost no memory.
+    answer.reserve(payload.size() + payload.size() / 4 + 64);
+    answer.append(kInlineAnswerOpening);
+    const size_t envelope_begin = answer.size();
 
-    rapidjson::MemoryStream stream(payload.data(), payload.size());
-    PayloadReader reader(PayloadFunction::save, copied,
-                         CopyContext{&source, payload, [&stream] { return stream.Tell(); }});
-    parse_text(payload, stream, reader, source);
-    const PayloadMembers &members = reader.members();
-
-    OutputBuffer spare;
-    std::string_view envelope = finish_envelope(copied, members, spare);
-    std::string size = std::to_string(envelope.size());
+    PayloadReading reading = read_payload(PayloadFunction::save, payload, answer);
+    PayloadMembers &members = reading.members;
+    finish_envelope(answer, members);
 
     if (members.path) {
 #if SERAPLOT_WITH_FILES
+        if (members.state_style == OutputStyle::embedded) {
+            size_t plain_size =
+                strip_embedding_in_place(answer.data() + envelope_begin, answer.size() - envelope_begin);
+            answer.truncate(envelope_begin + plain_size);
+        }
+        std::string_view envelope = answer.view(envelope_begin, answer.size());
         write_file_atomically(*members.path, envelope);
-        answer.append("{\"ok\":true,\"path\":");
-        append_json_string(answer, *members.path);
-        answer.append(",\"size\":");
-        answer.append(size);
-        answer.push('}');
+
+        OutputBuffer path_answer;
+        path_answer.append("{\"ok\":true,\"path\":");
+        append_json_string(path_answer, *members.path);
+        path_answer.append(",\"size\":");
+        path_answer.append(std::to_string(envelope.size()));
+        path_answer.push('}');
+        answer.swap(path_answer);
         return;
 #else
         throw files_unavailable();
 #endif
     }
 
-    answer.reserve(envelope.size() + envelope.size() / 8 + 64);
-    answer.append("{\"ok\":true,\"data\":\"");
-    append_json_string_body(answer, envelope);
+    size_t envelope_size = answer.size() - envelope_begin - members.embedding_overhead;
     answer.append("\",\"size\":");
-    answer.append(size);
+    answer.append(std::to_string(envelope_size));
     answer.push('}');
 }
 
