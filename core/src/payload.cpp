@@ -1,5 +1,6 @@
 #include "payload.hpp"
 
+#include "json_string.hpp"
 #include "parse_text.hpp"
 
 namespace seraplot::detail {
@@ -19,6 +20,10 @@ PayloadReader::PayloadReader(PayloadFunction function, OutputBuffer &out, CopyCo
 
 std::string_view PayloadReader::function_name() const {
     return function_ == PayloadFunction::save ? "save" : "load";
+}
+
+TextPosition PayloadReader::position() const {
+    return locate(context_.stream->text(), context_.stream->Tell());
 }
 
 bool PayloadReader::fail(ModelError error) {
@@ -65,6 +70,11 @@ bool PayloadReader::begin_member_value(JsonType type, std::string_view text) {
         if (text.empty()) {
             return fail(payload_member_type(function_name(), name, "a non-empty string",
                                             "an empty string"));
+        }
+        // Such a kind would make the envelope invalid UTF-8, and such a path cannot name a
+        // file that any other program can name.
+        if (has_lone_surrogate(text)) {
+            return fail(lone_surrogate(*context_.source, position(), name));
         }
         (member == Member::kind ? members_.kind : members_.path) = std::string(text);
         return true;
@@ -189,6 +199,9 @@ bool PayloadReader::Key(const char *text, rapidjson::SizeType length, bool copy)
     }
 
     std::string_view name(text, length);
+    if (has_lone_surrogate(name)) {
+        return fail(lone_surrogate(*context_.source, position(), "the top level"));
+    }
     Member member = Member::none;
     bool seen = false;
     if (function_ == PayloadFunction::save) {

@@ -94,6 +94,7 @@ private:
     bool begin_member_value(JsonType type, std::string_view text);
     bool copy_data_string(std::string_view text);
     bool fail(ModelError error);
+    TextPosition position() const;
 
     // Passes an event to the reader of the member being copied, and notes when its value
     // is complete.
