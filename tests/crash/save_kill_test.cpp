@@ -6,7 +6,6 @@
 // crash of the process leaves. A power loss is not simulated.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -59,41 +58,47 @@ pid_t start_save(const std::string &payload) {
     return child;
 }
 
-// How long a save takes from fork to exit, and when it changes the folder (a temporary file
-// exists, or the target has neither envelope's size), in microseconds from the fork.
+// Whether a save is changing the folder: a temporary file exists, or the target has neither
+// envelope's size (which only a save that writes in place would cause).
+bool folder_is_changing(const std::string &path, const std::string (&envelopes)[2]) {
+    std::error_code ignored;
+    auto size = std::filesystem::file_size(path, ignored);
+    if (size != envelopes[0].size() && size != envelopes[1].size()) {
+        return true;
+    }
+    std::string folder = std::filesystem::path(path).parent_path().string();
+    return !seraplot::test::temporary_files(folder).empty();
+}
+
+long long micros_since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+}
+
+// How long a save takes from fork to exit, and how long it changes the folder, in
+// microseconds.
 struct SaveTiming {
     long long total = 0;
-    long long writing_from = 0;
-    long long writing_until = 0;
+    long long writing = 0;
 };
 
 // Runs one whole save in a child while watching its folder.
 SaveTiming time_save(const std::string &payload, const std::string &path,
                      const std::string (&envelopes)[2]) {
-    auto micros_since = [](Clock::time_point start) {
-        return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
-    };
-    std::string folder = std::filesystem::path(path).parent_path().string();
-    SaveTiming timing;
     Clock::time_point started = Clock::now();
+    long long writing_from = -1;
+    long long writing_until = -1;
     pid_t child = start_save(payload);
     for (;;) {
         int status = 0;
         if (::waitpid(child, &status, WNOHANG) == child) {
             break;
         }
-        std::error_code ignored;
-        auto size = std::filesystem::file_size(path, ignored);
-        bool target_changing = size != envelopes[0].size() && size != envelopes[1].size();
-        if (target_changing || !seraplot::test::temporary_files(folder).empty()) {
-            if (timing.writing_from == 0) {
-                timing.writing_from = micros_since(started);
-            }
-            timing.writing_until = micros_since(started);
+        if (folder_is_changing(path, envelopes)) {
+            writing_until = micros_since(started);
+            writing_from = writing_from < 0 ? writing_until : writing_from;
         }
     }
-    timing.total = micros_since(started);
-    return timing;
+    return {micros_since(started), writing_until - writing_from};
 }
 
 struct KillOutcome {
@@ -112,6 +117,19 @@ KillOutcome kill_after(pid_t child, std::chrono::microseconds delay) {
     return {false, 0};
 }
 
+// Waits until the child's save starts changing the folder, then kills it after delay.
+KillOutcome kill_while_writing(pid_t child, std::chrono::microseconds delay,
+                               const std::string &path, const std::string (&envelopes)[2]) {
+    while (!folder_is_changing(path, envelopes)) {
+        int status = 0;
+        if (::waitpid(child, &status, WNOHANG) == child) {
+            return {WIFEXITED(status), WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+    }
+    return kill_after(child, delay);
+}
+
 TEST(SaveKill, LeavesOldOrNewEnvelope) {
     TemporaryFolder folder;
     const std::string path = folder.file("model.json");
@@ -128,17 +146,14 @@ TEST(SaveKill, LeavesOldOrNewEnvelope) {
     ASSERT_TRUE(read_file(path) == envelopes[1]);
     int current = 1;
 
-    // Most of a save is parsing, which leaves the folder alone. One kill in four lands anywhere
-    // in a save, the others near aim, which starts in the middle of the timed save's changes to
-    // the folder. How long a save takes changes with the load of the machine. So aim moves
-    // later after a kill that left the old file and no temporary file (too early), and earlier
-    // after one that found the new file (too late).
+    // Most of a save is parsing, which leaves the folder alone, and the time a save takes
+    // changes with the load of the machine. So three kills in four wait until the save starts
+    // writing and then land within the time that writing took in the timed save, with a
+    // margin; the others land anywhere in a save.
     std::mt19937 generator(std::random_device{}());
     std::uniform_int_distribution<long long> anywhere(0, timing.total * 5 / 4);
+    std::uniform_int_distribution<long long> while_writing(0, timing.writing * 5 / 4 + 1000);
     std::uniform_int_distribution<int> quarter(0, 3);
-    long long aim = (timing.writing_from + timing.writing_until) / 2;
-    const long long spread = std::max((timing.writing_until - timing.writing_from) / 2, 2000LL);
-    std::uniform_int_distribution<long long> near_aim(-spread, spread);
     Clock::time_point deadline = Clock::now() + std::chrono::seconds(budget_seconds());
     int kills = 0;
     int kept_old = 0;
@@ -149,9 +164,11 @@ TEST(SaveKill, LeavesOldOrNewEnvelope) {
         int next = 1 - current;
         pid_t child = start_save(payloads[next]);
         ASSERT_GT(child, 0) << "fork failed";
-        bool aimed = quarter(generator) != 0;
-        long long delay = aimed ? std::max(0LL, aim + near_aim(generator)) : anywhere(generator);
-        KillOutcome outcome = kill_after(child, std::chrono::microseconds(delay));
+        KillOutcome outcome =
+            quarter(generator) == 0
+                ? kill_after(child, std::chrono::microseconds(anywhere(generator)))
+                : kill_while_writing(child, std::chrono::microseconds(while_writing(generator)),
+                                     path, envelopes);
         ++kills;
         if (outcome.finished) {
             ASSERT_EQ(outcome.exit_code, 0) << "a save that was not killed failed";
@@ -178,9 +195,6 @@ TEST(SaveKill, LeavesOldOrNewEnvelope) {
         ASSERT_LE(temporary.size(), 1u) << "temporary files pile up after kill " << kills;
         left_temporary_file += temporary.empty() ? 0 : 1;
 
-        if (aimed && temporary.empty()) {
-            aim += is_new ? -spread / 2 : spread / 2;
-        }
     }
 
     // A save that runs to its end removes the last killed save's file too.
@@ -194,11 +208,9 @@ TEST(SaveKill, LeavesOldOrNewEnvelope) {
     RecordProperty("kept_old", kept_old);
     RecordProperty("got_new", got_new);
     RecordProperty("left_temporary_file", left_temporary_file);
-    std::printf("one save took %lld us and changed the folder from %lld to %lld us; "
-                "%d kills: %d kept the old envelope, %d found the new one, %d left a temporary "
-                "file\n",
-                timing.total, timing.writing_from, timing.writing_until, kills, kept_old, got_new,
-                left_temporary_file);
+    std::printf("one save took %lld us, of which it wrote for %lld us; %d kills: %d kept the "
+                "old envelope, %d found the new one, %d left a temporary file\n",
+                timing.total, timing.writing, kills, kept_old, got_new, left_temporary_file);
     // The kills must have hit both before and after the rename, or the test showed nothing.
     EXPECT_GT(kept_old, 0);
     EXPECT_GT(got_new, 0);
