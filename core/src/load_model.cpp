@@ -27,6 +27,8 @@ void load_file(const std::string &path, OutputBuffer &answer) {
     if (text.empty()) {
         throw empty_file(path);
     }
+    // The envelope is copied without whitespace, so it never needs more room than the file.
+    answer.reserve(answer.size() + text.size() + 1);
     read_envelope(text, file_source(path), answer);
 }
 #endif
@@ -34,6 +36,9 @@ void load_file(const std::string &path, OutputBuffer &answer) {
 }  // namespace
 
 void load_model(std::string_view payload, OutputBuffer &answer) {
+    // An envelope given in "data" is never longer in the answer than in the payload, so a
+    // large answer is not moved while it grows.
+    answer.reserve(kAnswerOpening.size() + payload.size() + 1);
     answer.append(kAnswerOpening);
 
     // An envelope given as a "data" object is copied into the answer while the payload is
