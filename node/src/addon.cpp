@@ -8,11 +8,20 @@
 #include <napi.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
 #include <string>
 #include <utility>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <dlfcn.h>
+#endif
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "seraplot/seraplot.h"
 
@@ -57,12 +66,41 @@ struct CoreAnswerDeleter {
 // An answer from the core, released with seraplot_free.
 using CoreAnswer = std::unique_ptr<char, CoreAnswerDeleter>;
 
+struct FreeDeleter {
+    void operator()(char *bytes) const { std::free(bytes); }
+};
+
+// A block from malloc, released with free.
+using MallocBytes = std::unique_ptr<char, FreeDeleter>;
+
+// Blocks of at least this size are given to the kernel's transparent huge pages where it
+// offers them, which cuts the page faults of filling a fresh block by up to 512 times.
+constexpr size_t kHugePageThreshold = size_t{8} << 20;
+
+// Returns an uninitialized block of size bytes, or NULL. Pages that are never written take
+// no memory, so a generous size costs address space only.
+MallocBytes allocate_bytes(size_t size) {
+    MallocBytes bytes(static_cast<char *>(std::malloc(size == 0 ? 1 : size)));
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (bytes && size >= kHugePageThreshold) {
+        // madvise needs a page-aligned start; a failure only loses the speed-up.
+        constexpr uintptr_t kPage = 4096;
+        uintptr_t start = (reinterpret_cast<uintptr_t>(bytes.get()) + kPage - 1) & ~(kPage - 1);
+        uintptr_t end = (reinterpret_cast<uintptr_t>(bytes.get()) + size) & ~(kPage - 1);
+        if (end > start) {
+            ::madvise(reinterpret_cast<void *>(start), end - start, MADV_HUGEPAGE);
+        }
+    }
+#endif
+    return bytes;
+}
+
 // The payload's UTF-8 bytes: either owned here or borrowed from a Uint8Array that stays
 // alive and unchanged while the core reads it (true for a synchronous call).
 class Payload {
 public:
     Payload() = default;
-    Payload(std::unique_ptr<char[]> owned, size_t size)
+    Payload(MallocBytes owned, size_t size)
         : owned_(std::move(owned)), data_(owned_.get()), size_(size) {}
     Payload(const char *borrowed, size_t size) : data_(borrowed), size_(size) {}
 
@@ -72,14 +110,14 @@ public:
     // Returns a payload that owns a copy of these bytes, or an empty payload whose data()
     // is NULL when the copy cannot be allocated.
     Payload copy() const {
-        std::unique_ptr<char[]> bytes(new (std::nothrow) char[size_ + 1]);
+        MallocBytes bytes = allocate_bytes(size_ + 1);
         if (!bytes) {
             return Payload();
         }
         if (size_ != 0) {
             std::memcpy(bytes.get(), data_, size_);
         }
-        bytes[size_] = '\0';
+        bytes.get()[size_] = '\0';
         return Payload(std::move(bytes), size_);
     }
 
@@ -92,7 +130,7 @@ public:
     }
 
 private:
-    std::unique_ptr<char[]> owned_;
+    MallocBytes owned_;
     const char *data_ = nullptr;
     size_t size_ = 0;
 };
@@ -161,10 +199,36 @@ void throw_if_failed(napi_env env, napi_status status) {
     }
 }
 
-// Reads the payload argument of the function function_name. A string is encoded as UTF-8
-// into a buffer sized first, the only copy made. A Uint8Array (a Buffer included) is
-// borrowed as it is. Returns false when the buffer for a string cannot be allocated.
-// Throws a TypeError for other types.
+// Encodes a JavaScript string as UTF-8 into a new block. Returns false when no block can be
+// allocated.
+bool encode_string(napi_env env, napi_value value, Payload &payload) {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8 (a surrogate pair 4 bytes for two
+    // units), so a block of 3 bytes per unit fits any string and the string is read once.
+    // Only the pages written take memory. Where such a block cannot be had, the exact UTF-8
+    // length is measured first.
+    size_t units = 0;
+    throw_if_failed(env, napi_get_value_string_utf16(env, value, nullptr, 0, &units));
+    size_t capacity = units <= (SIZE_MAX - 1) / 3 ? units * 3 + 1 : 0;
+    MallocBytes bytes = capacity != 0 ? allocate_bytes(capacity) : nullptr;
+    if (!bytes) {
+        size_t length = 0;
+        throw_if_failed(env, napi_get_value_string_utf8(env, value, nullptr, 0, &length));
+        capacity = length + 1;
+        bytes = allocate_bytes(capacity);
+        if (!bytes) {
+            return false;
+        }
+    }
+
+    size_t written = 0;
+    throw_if_failed(env, napi_get_value_string_utf8(env, value, bytes.get(), capacity, &written));
+    payload = Payload(std::move(bytes), written);
+    return true;
+}
+
+// Reads the payload argument of the function function_name. A string is encoded as UTF-8,
+// the only copy made. A Uint8Array (a Buffer included) is borrowed as it is. Returns false
+// when the block for a string cannot be allocated. Throws a TypeError for other types.
 bool read_payload(const Napi::CallbackInfo &info, const char *function_name, Payload &payload) {
     napi_env env = info.Env();
     napi_value value = info[0];
@@ -172,17 +236,7 @@ bool read_payload(const Napi::CallbackInfo &info, const char *function_name, Pay
     napi_valuetype type = napi_undefined;
     throw_if_failed(env, napi_typeof(env, value, &type));
     if (type == napi_string) {
-        size_t length = 0;
-        throw_if_failed(env, napi_get_value_string_utf8(env, value, nullptr, 0, &length));
-        std::unique_ptr<char[]> bytes(new (std::nothrow) char[length + 1]);
-        if (!bytes) {
-            return false;
-        }
-        size_t written = 0;
-        throw_if_failed(env,
-                        napi_get_value_string_utf8(env, value, bytes.get(), length + 1, &written));
-        payload = Payload(std::move(bytes), written);
-        return true;
+        return encode_string(env, value, payload);
     }
 
     bool is_typed_array = false;
@@ -205,26 +259,95 @@ bool read_payload(const Napi::CallbackInfo &info, const char *function_name, Pay
                                         type_name(env, value));
 }
 
-// Turns the core's answer into a JavaScript string. An answer too long for V8 becomes a
-// too_large error answer instead of an exception.
+// node_api_create_external_string_latin1 exists from Node 18.18 and 20.4 on, as an
+// experimental function until Node-API 10. It is looked up when the addon loads, so that the
+// addon still loads where it is missing and then copies every answer.
+using CreateExternalLatin1 = napi_status (*)(napi_env env, char *str, size_t length,
+                                             napi_finalize finalize_callback,
+                                             void *finalize_hint, napi_value *result,
+                                             bool *copied);
+
+CreateExternalLatin1 find_create_external_latin1() {
+#if defined(__unix__) || defined(__APPLE__)
+    return reinterpret_cast<CreateExternalLatin1>(
+        ::dlsym(RTLD_DEFAULT, "node_api_create_external_string_latin1"));
+#else
+    return nullptr;
+#endif
+}
+
+const CreateExternalLatin1 kCreateExternalLatin1 = find_create_external_latin1();
+
+// Shorter answers are copied: V8 copies short external strings anyway, and a copy of a few
+// kilobytes costs less than the ASCII check and the finalizer.
+constexpr size_t kExternalAnswerMinSize = 64 * 1024;
+
+bool is_ascii(const char *bytes, size_t size) {
+    constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+    size_t i = 0;
+    uint64_t any = 0;
+    for (; i + 8 <= size; i += 8) {
+        uint64_t word;
+        std::memcpy(&word, bytes + i, sizeof word);
+        any |= word;
+    }
+    for (; i < size; ++i) {
+        any |= static_cast<unsigned char>(bytes[i]);
+    }
+    return (any & kHighBits) == 0;
+}
+
+void free_answer(napi_env, void *data, void *) { seraplot_free(static_cast<char *>(data)); }
+
+void clear_pending_exception(napi_env env) {
+    bool exception_pending = false;
+    if (napi_is_exception_pending(env, &exception_pending) == napi_ok && exception_pending) {
+        napi_value ignored = nullptr;
+        napi_get_and_clear_last_exception(env, &ignored);
+    }
+}
+
+// Makes a large ASCII answer an external string, which V8 reads in place: ASCII is also
+// Latin-1, and the answer is neither copied nor decoded. On success the string owns the
+// answer and frees it with seraplot_free. Returns false, and keeps the answer, when this is
+// not possible.
+bool make_external_string(napi_env env, CoreAnswer &answer, size_t answer_size,
+                          napi_value *result) {
+    if (kCreateExternalLatin1 == nullptr || answer_size < kExternalAnswerMinSize ||
+        !is_ascii(answer.get(), answer_size)) {
+        return false;
+    }
+    bool copied = false;
+    napi_status status = kCreateExternalLatin1(env, answer.get(), answer_size, free_answer,
+                                               nullptr, result, &copied);
+    if (status != napi_ok) {
+        clear_pending_exception(env);
+        return false;
+    }
+    // When V8 copied the text, Node-API has already called free_answer.
+    answer.release();
+    return true;
+}
+
+// Turns the core's answer into a JavaScript string, taking it over where it can. An answer
+// too long for V8 becomes a too_large error answer instead of an exception.
 Napi::Value answer_to_string(napi_env env, const Operation &operation, const char *function_name,
-                             const char *answer, size_t answer_size) {
+                             CoreAnswer &answer, size_t answer_size) {
     if (answer == nullptr) {
         // The core returns NULL only when it could not allocate even an error answer.
         return Napi::String::New(env, out_of_memory_answer(function_name));
     }
 
     napi_value result = nullptr;
-    napi_status status = napi_create_string_utf8(env, answer, answer_size, &result);
+    if (make_external_string(env, answer, answer_size, &result)) {
+        return Napi::Value(env, result);
+    }
+    napi_status status = napi_create_string_utf8(env, answer.get(), answer_size, &result);
     if (status == napi_ok) {
         return Napi::Value(env, result);
     }
 
-    bool exception_pending = false;
-    if (napi_is_exception_pending(env, &exception_pending) == napi_ok && exception_pending) {
-        napi_value ignored = nullptr;
-        napi_get_and_clear_last_exception(env, &ignored);
-    }
+    clear_pending_exception(env);
     if (answer_size < kAlwaysFitsLength) {
         return Napi::String::New(
             env, error_answer(std::string(function_name) +
@@ -253,7 +376,7 @@ Napi::Value call_sync(const Napi::CallbackInfo &info, const Operation &operation
         CoreAnswer answer(operation.call(payload.data(), payload.size(), &answer_size));
         payload.release();
 
-        return answer_to_string(env, operation, operation.name, answer.get(), answer_size);
+        return answer_to_string(env, operation, operation.name, answer, answer_size);
     } catch (const Napi::Error &) {
         throw;  // node-addon-api throws it on as a JavaScript exception.
     } catch (const std::bad_alloc &) {
@@ -285,8 +408,8 @@ public:
     void OnOK() override {
         Napi::Env env = Env();
         try {
-            deferred_.Resolve(answer_to_string(env, operation_, operation_.async_name,
-                                               answer_.get(), answer_size_));
+            deferred_.Resolve(answer_to_string(env, operation_, operation_.async_name, answer_,
+                                               answer_size_));
         } catch (const Napi::Error &error) {
             deferred_.Reject(error.Value());
         } catch (const std::bad_alloc &) {
