@@ -27,8 +27,10 @@ stage_browser() { node tests/browser/page.test.mjs; }
 stage_cross() { bash scripts/cross-language.sh; }
 stage_valgrind() { bash scripts/run-valgrind-addon.sh; }
 stage_wasm_memory() { node tests/wasm-limits/memory-limit.mjs; }
+stage_sanitizers() { bash scripts/run-sanitizers.sh; }
+stage_fuzz() { bash scripts/run-fuzzers.sh; }
 
-all_stages=(core js python demo browser cross valgrind wasm_memory)
+all_stages=(core js python demo browser cross valgrind wasm_memory sanitizers fuzz)
 stages=("$@")
 if ((${#stages[@]} == 0)); then
   stages=("${all_stages[@]}")
