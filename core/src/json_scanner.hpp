@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "rapidjson_config.hpp"
@@ -139,29 +140,149 @@ inline long read_hex4(const char *p, const char *end) {
     return value;
 }
 
-inline void append_utf8(std::string &out, unsigned long code_point) {
+// Receivers of a string's decoded bytes: append(bytes, count) and push(byte).
+struct StringSink {
+    std::string &text;
+    void append(const char *bytes, size_t count) { text.append(bytes, count); }
+    void push(char byte) { text.push_back(byte); }
+};
+
+// Writes to memory that the caller has made large enough: the raw body's length suffices,
+// because no escape decodes to more bytes than it has.
+struct PointerSink {
+    char *next;
+    void append(const char *bytes, size_t count) {
+        std::memcpy(next, bytes, count);
+        next += count;
+    }
+    void push(char byte) { *next++ = byte; }
+};
+
+// Drops the bytes, for checking a string without decoding it.
+struct NoSink {
+    void append(const char *, size_t) {}
+    void push(char) {}
+};
+
+template <typename Sink>
+void append_utf8(Sink &sink, unsigned long code_point) {
     if (code_point < 0x80) {
-        out.push_back(static_cast<char>(code_point));
+        sink.push(static_cast<char>(code_point));
     } else if (code_point < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+        sink.push(static_cast<char>(0xC0 | (code_point >> 6)));
+        sink.push(static_cast<char>(0x80 | (code_point & 0x3F)));
     } else if (code_point < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+        sink.push(static_cast<char>(0xE0 | (code_point >> 12)));
+        sink.push(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+        sink.push(static_cast<char>(0x80 | (code_point & 0x3F)));
     } else {
-        out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+        sink.push(static_cast<char>(0xF0 | (code_point >> 18)));
+        sink.push(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+        sink.push(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+        sink.push(static_cast<char>(0x80 | (code_point & 0x3F)));
     }
 }
 
+// Scans a string body from p, somewhere after its opening quote, to its closing quote, and
+// passes the decoded bytes to sink. Returns the position after the closing quote, or nullptr
+// for a body that the exact mode rejects or that escapes a lone surrogate.
+template <typename Sink>
+const char *scan_string_body(const char *p, const char *end, Sink &sink) {
+    const char *run = p;
+    for (;;) {
+        while (end - p >= 8 && !has_special_byte(load_word(p))) {
+            p += 8;
+        }
+        if (p == end) {
+            return nullptr;
+        }
+        unsigned char byte = static_cast<unsigned char>(*p);
+        if (byte >= 0x80) {
+            p = skip_utf8_character(p, end);
+            if (p == nullptr) {
+                return nullptr;
+            }
+            continue;
+        }
+        if (byte != '"' && byte != '\\' && byte >= 0x20) {
+            ++p;
+            continue;
+        }
+
+        sink.append(run, static_cast<size_t>(p - run));
+        if (byte < 0x20) {
+            return nullptr;
+        }
+        if (byte == '"') {
+            return p + 1;
+        }
+
+        // An escape: p is at the backslash.
+        if (end - p < 2) {
+            return nullptr;
+        }
+        char letter = p[1];
+        p += 2;
+        switch (letter) {
+        case '"': sink.push('"'); break;
+        case '\\': sink.push('\\'); break;
+        case '/': sink.push('/'); break;
+        case 'b': sink.push('\b'); break;
+        case 'f': sink.push('\f'); break;
+        case 'n': sink.push('\n'); break;
+        case 'r': sink.push('\r'); break;
+        case 't': sink.push('\t'); break;
+        case 'u': {
+            long code_point = read_hex4(p, end);
+            if (code_point < 0) {
+                return nullptr;
+            }
+            p += 4;
+            if (code_point >= 0xDC00 && code_point <= 0xDFFF) {
+                return nullptr;  // a lone low surrogate; the exact mode reports it
+            }
+            if (code_point >= 0xD800 && code_point <= 0xDBFF) {
+                if (end - p < 6 || p[0] != '\\' || p[1] != 'u') {
+                    return nullptr;
+                }
+                long low = read_hex4(p + 2, end);
+                if (low < 0xDC00 || low > 0xDFFF) {
+                    return nullptr;
+                }
+                p += 6;
+                code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
+            }
+            append_utf8(sink, static_cast<unsigned long>(code_point));
+            break;
+        }
+        default: return nullptr;
+        }
+        run = p;
+    }
+}
+
+// Handlers that take some strings undecoded have wants_raw_string() and RawString().
+template <typename Handler, typename = void>
+struct takes_raw_strings : std::false_type {};
+
+template <typename Handler>
+struct takes_raw_strings<Handler, std::void_t<decltype(&Handler::RawString)>> : std::true_type {};
+
 }  // namespace scanner_detail
+
+// Decodes the body of a JSON string that JsonScanner has accepted (as passed to RawString):
+// length bytes at body, followed by the closing quote. Writes at most length bytes to
+// destination and returns how many.
+inline size_t decode_json_string_body(const char *body, size_t length, char *destination) {
+    scanner_detail::PointerSink sink{destination};
+    scanner_detail::scan_string_body(body, body + length + 1, sink);
+    return static_cast<size_t>(sink.next - destination);
+}
 
 // Scans one JSON text into a RapidJSON-style handler: Null, Bool, RawNumber, String, Key,
 // StartObject, EndObject, StartArray and EndArray, each returning false to stop. Numbers go
-// to RawNumber as their text. run() returns true when the whole text is one JSON value with
+// to RawNumber as their text. A handler with wants_raw_string() and RawString(body, length)
+// gets a string value undecoded, but checked, whenever wants_raw_string() returns true. run() returns true when the whole text is one JSON value with
 // only whitespace around it and the handler accepted every event.
 template <typename Handler>
 class JsonScanner {
@@ -190,6 +311,7 @@ private:
     bool read_number();
     bool read_string(bool is_key);
     bool read_escaped_string_rest(const char *start, bool is_key);
+    bool read_raw_string();
 
     const char *p_;
     const char *end_;
@@ -256,7 +378,13 @@ bool JsonScanner<Handler>::read_value() {
             return false;
         }
         switch (*p_) {
-        case '"': return read_string(false);
+        case '"':
+            if constexpr (scanner_detail::takes_raw_strings<Handler>::value) {
+                if (handler_.wants_raw_string()) {
+                    return read_raw_string();
+                }
+            }
+            return read_string(false);
         case 't': return read_literal("true") && handler_.Bool(true);
         case 'f': return read_literal("false") && handler_.Bool(false);
         case 'n': return read_literal("null") && handler_.Null();
@@ -411,11 +539,24 @@ bool JsonScanner<Handler>::read_string(bool is_key) {
     return is_key ? handler_.Key(start, size, true) : handler_.String(start, size, true);
 }
 
+// Checks a string value at p_ without decoding it and passes its body to RawString.
+template <typename Handler>
+bool JsonScanner<Handler>::read_raw_string() {
+    const char *body = p_ + 1;
+    scanner_detail::NoSink sink;
+    const char *after = scanner_detail::scan_string_body(body, end_, sink);
+    if (after == nullptr) {
+        return false;
+    }
+    p_ = after;
+    return handler_.RawString(body, static_cast<size_t>(after - 1 - body));
+}
+
 // Decodes the rest of a string whose body starts at start and whose first escape is at p_.
 template <typename Handler>
 bool JsonScanner<Handler>::read_escaped_string_rest(const char *start, bool is_key) {
     // The decoded text is at most as long as the escaped one, so reserving that much up front
-    // spares a long string (an envelope inside "data") the copies of a growing buffer.
+    // spares a long string the copies of a growing buffer.
     const char *closing_quote = scanner_detail::find_closing_quote(start, p_, end_);
     if (closing_quote == nullptr) {
         return false;
@@ -423,77 +564,10 @@ bool JsonScanner<Handler>::read_escaped_string_rest(const char *start, bool is_k
     decoded_.clear();
     decoded_.reserve(static_cast<size_t>(closing_quote - start));
     decoded_.assign(start, static_cast<size_t>(p_ - start));
-    const char *run = p_;
-    for (;;) {
-        while (end_ - p_ >= 8 && !scanner_detail::has_special_byte(scanner_detail::load_word(p_))) {
-            p_ += 8;
-        }
-        if (p_ == end_) {
-            return false;
-        }
-        unsigned char byte = static_cast<unsigned char>(*p_);
-        if (byte >= 0x80) {
-            p_ = scanner_detail::skip_utf8_character(p_, end_);
-            if (p_ == nullptr) {
-                return false;
-            }
-            continue;
-        }
-        if (byte != '"' && byte != '\\' && byte >= 0x20) {
-            ++p_;
-            continue;
-        }
-
-        decoded_.append(run, static_cast<size_t>(p_ - run));
-        if (byte < 0x20) {
-            return false;
-        }
-        if (byte == '"') {
-            ++p_;
-            break;
-        }
-
-        // An escape: p_ is at the backslash.
-        if (end_ - p_ < 2) {
-            return false;
-        }
-        char letter = p_[1];
-        p_ += 2;
-        switch (letter) {
-        case '"': decoded_.push_back('"'); break;
-        case '\\': decoded_.push_back('\\'); break;
-        case '/': decoded_.push_back('/'); break;
-        case 'b': decoded_.push_back('\b'); break;
-        case 'f': decoded_.push_back('\f'); break;
-        case 'n': decoded_.push_back('\n'); break;
-        case 'r': decoded_.push_back('\r'); break;
-        case 't': decoded_.push_back('\t'); break;
-        case 'u': {
-            long code_point = scanner_detail::read_hex4(p_, end_);
-            if (code_point < 0) {
-                return false;
-            }
-            p_ += 4;
-            if (code_point >= 0xDC00 && code_point <= 0xDFFF) {
-                return false;  // a lone low surrogate; the exact mode reports it
-            }
-            if (code_point >= 0xD800 && code_point <= 0xDBFF) {
-                if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u') {
-                    return false;
-                }
-                long low = scanner_detail::read_hex4(p_ + 2, end_);
-                if (low < 0xDC00 || low > 0xDFFF) {
-                    return false;
-                }
-                p_ += 6;
-                code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
-            }
-            scanner_detail::append_utf8(decoded_, static_cast<unsigned long>(code_point));
-            break;
-        }
-        default: return false;
-        }
-        run = p_;
+    scanner_detail::StringSink sink{decoded_};
+    p_ = scanner_detail::scan_string_body(p_, end_, sink);
+    if (p_ == nullptr) {
+        return false;
     }
 
     if (decoded_.size() > UINT32_MAX - 1) {

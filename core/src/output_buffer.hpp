@@ -44,12 +44,14 @@ public:
         data_[size_++] = c;
     }
 
+    // bytes may lie in this buffer past its end (PayloadReader::RawString reads a text there
+    // while it writes the copy), so the copy tolerates overlap.
     void append(const char *bytes, size_t count) {
         if (count > capacity_ - size_) {
             grow_to(next_capacity(size_ + count));
         }
         if (count != 0) {
-            std::memcpy(data_ + size_, bytes, count);
+            std::memmove(data_ + size_, bytes, count);
         }
         size_ += count;
     }

@@ -92,10 +92,6 @@ bool PayloadReader::begin_member_value(JsonType type, std::string_view text) {
         state_copier_.emplace(out_, context_, "state", 0, kMaxStateDepth, members_.state_style);
         return true;
     case Member::data:
-        if (type == JsonType::string && copy_data_string_) {
-            members_.data_string_copied = true;
-            return copy_data_string(text);
-        }
         if (type == JsonType::string) {
             members_.data_text = std::string(text);
             return true;
@@ -115,10 +111,25 @@ bool PayloadReader::begin_member_value(JsonType type, std::string_view text) {
     return fail(internal_error(function_name(), "a value arrived without a member name"));
 }
 
-// Reads the envelope in a "data" string in the fast mode and copies it to the output.
-bool PayloadReader::copy_data_string(std::string_view text) {
+// Copies the envelope in the "data" string whose undecoded body is given, in the fast mode.
+// The string is decoded into the output buffer, kGap bytes past its end, and read there while
+// the copy is written from the end of the output over the text already read. The copy is
+// never longer than the text, because it drops whitespace and never escapes more. It runs
+// ahead of the reading by at most one byte (the ':' after a key), so it never reaches text
+// still to be read. The buffer is reserved first, so it does not move meanwhile.
+bool PayloadReader::RawString(const char *body, size_t length) {
+    constexpr size_t kGap = 16;
+    pending_ = Member::none;
+    members_.data_string_copied = true;
+
+    size_t start = out_.size();
+    out_.reserve(start + kGap + length);
+    char *text = out_.extend(kGap + length) + kGap;
+    size_t text_length = decode_json_string_body(body, length, text);
+    out_.truncate(start);
+
     TextSource source = data_string_source();
-    TextStream stream(text);
+    TextStream stream(std::string_view(text, text_length));
     EnvelopeReader reader(out_, CopyContext{&source, &stream}, "");
     return parse_text_fast(stream, reader) && reader.checker().passes();
 }

@@ -58,11 +58,19 @@ class PayloadReader {
 public:
     // With copy_data_string, an envelope given as a "data" string is read and copied as soon
     // as the string arrives, and any failure of that envelope stops the parser without a
-    // message. Only the fast mode does this, because it saves keeping the decoded string.
-    // The exact mode keeps the string in data_text and reads it after the payload, so that
-    // the payload's own failures are reported first.
+    // message. Only the fast mode does this, because it saves keeping the decoded string:
+    // its scanner passes the string undecoded to RawString. The exact mode keeps the string
+    // in data_text and reads it after the payload, so that the payload's own failures are
+    // reported first.
     PayloadReader(PayloadFunction function, OutputBuffer &out, CopyContext context,
                   bool copy_data_string = false);
+
+    // Whether the next string value is the "data" string that RawString copies.
+    bool wants_raw_string() const {
+        return copy_data_string_ && in_object_ && copying_ == Member::none &&
+               pending_ == Member::data;
+    }
+    bool RawString(const char *body, size_t length);
 
     bool Null();
     bool Bool(bool value);
@@ -92,7 +100,6 @@ private:
 
     std::string_view function_name() const;
     bool begin_member_value(JsonType type, std::string_view text);
-    bool copy_data_string(std::string_view text);
     bool fail(ModelError error);
     TextPosition position() const;
 
