@@ -1,5 +1,6 @@
 // Measures the peak resident memory of one call, for bench/run.cjs, in a fresh process:
-//   node --expose-gc bench/memory.cjs <plain|addon|wasm> <operation> <payload file>
+//   node --expose-gc bench/memory.cjs <plain|addon|addon-buffer|wasm> <operation> <payload file>
+// addon-buffer passes the payload to the addon as a Buffer instead of a string.
 // Prints {"peakBytes": N}: the peak resident size during the call minus the resident size
 // just before it, when the payload string is already in memory. Linux only (/proc).
 'use strict';
@@ -9,6 +10,7 @@ const fs = require('fs');
 const IMPLEMENTATIONS = {
   plain: () => require('./plain.cjs'),
   addon: () => require('../node/index.cjs'),
+  'addon-buffer': () => require('../node/index.cjs'),
   wasm: () => require('../wasm/index.cjs'),
 };
 
@@ -25,7 +27,8 @@ function main() {
   const [implementation, operation, payloadFile] = process.argv.slice(2);
   const api = IMPLEMENTATIONS[implementation]();
   const call = operation.startsWith('save') ? api.mlSaveModel : api.mlLoadModel;
-  const payload = fs.readFileSync(payloadFile, 'utf8');
+  const payload =
+    implementation === 'addon-buffer' ? fs.readFileSync(payloadFile) : fs.readFileSync(payloadFile, 'utf8');
 
   global.gc();
   // Writing 5 resets the peak resident size (VmHWM) to the current one (Linux 4.0+).

@@ -1,11 +1,13 @@
 // The baseline of the benchmark: mlSaveModel and mlLoadModel written in plain JavaScript with
 // JSON.parse, JSON.stringify and fs, as a user of this package would otherwise write them.
 // They take and return the same JSON text and check the same payload members and envelope
-// members. They do not reject repeated keys, lone surrogates or deep nesting, keep no number
-// text exactly, and do not fsync a saved file, so they do less work than the core.
+// members. They do not reject repeated keys, lone surrogates or deep nesting, and keep no
+// number text exactly, so they do less work than the core. mlSaveModel does not fsync a saved
+// file; mlSaveModelDurable does, as the core does.
 'use strict';
 
 const fs = require('fs');
+const pathModule = require('path');
 
 const SAVE_MEMBERS = new Set(['kind', 'state', 'path']);
 const LOAD_MEMBERS = new Set(['path', 'data']);
@@ -70,18 +72,37 @@ function checkEnvelope(model) {
 }
 
 // Replaces the file at path: write a temporary file beside it, then rename it over path.
-function writeFileReplacing(path, text) {
+// With durable, the file and its folder are flushed to disk as the core does.
+function writeFileReplacing(path, text, durable) {
   const temporary = `${path}.tmp-${process.pid}`;
   try {
-    fs.writeFileSync(temporary, text);
+    if (durable) {
+      const fd = fs.openSync(temporary, 'w');
+      try {
+        fs.writeSync(fd, text);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } else {
+      fs.writeFileSync(temporary, text);
+    }
     fs.renameSync(temporary, path);
+    if (durable) {
+      const folder = fs.openSync(pathModule.dirname(path), 'r');
+      try {
+        fs.fsyncSync(folder);
+      } finally {
+        fs.closeSync(folder);
+      }
+    }
   } catch (error) {
     fs.rmSync(temporary, { force: true });
     throw new ContractError('file_error', error.message);
   }
 }
 
-function mlSaveModel(payloadText) {
+function mlSaveModel(payloadText, durable = false) {
   try {
     const payload = JSON.parse(payloadText);
     checkMembers(payload, SAVE_MEMBERS, 'mlSaveModel');
@@ -96,7 +117,7 @@ function mlSaveModel(payloadText) {
     const envelope = JSON.stringify({ seraplot_model_v: 1, kind: payload.kind, state: payload.state });
     const size = Buffer.byteLength(envelope);
     if (payload.path !== undefined) {
-      writeFileReplacing(payload.path, envelope);
+      writeFileReplacing(payload.path, envelope, durable);
       return JSON.stringify({ ok: true, path: payload.path, size });
     }
     return JSON.stringify({ ok: true, data: envelope, size });
@@ -137,4 +158,10 @@ function mlLoadModel(payloadText) {
   }
 }
 
-module.exports = { mlSaveModel, mlLoadModel };
+// mlSaveModel that also flushes a saved file and its folder to disk, as the core does, for
+// comparing saves to a file on equal terms.
+function mlSaveModelDurable(payloadText) {
+  return mlSaveModel(payloadText, true);
+}
+
+module.exports = { mlSaveModel, mlSaveModelDurable, mlLoadModel };

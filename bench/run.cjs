@@ -44,7 +44,11 @@ function collectGarbage() {
 // Returns the implementations to time, each with its save and load functions, or the
 // reason it is missing.
 function loadMethods() {
-  const methods = [{ name: 'plain JS', key: 'plain', api: plain, files: true }];
+  const methods = [
+    { name: 'plain JS', key: 'plain', api: plain, files: true },
+    // The baseline plus fsync of the file and its folder, timed only for saves to a file.
+    { name: 'plain JS+fsync', key: 'plainDurable', api: { mlSaveModel: plain.mlSaveModelDurable }, files: true, only: 'save-file' },
+  ];
   const builds = [
     { name: 'addon', key: 'addon', load: () => require('../node/index.cjs'), files: true },
     // The WebAssembly build has no file access, so it runs only the inline cases.
@@ -141,11 +145,19 @@ function usesFiles(benchCase) {
   return benchCase.operation.endsWith('-file');
 }
 
+// The methods that run a case: the WebAssembly build has no files, and a method with `only`
+// runs one operation.
+function methodsFor(methods, benchCase) {
+  return methods.filter(
+    (m) => (m.files || !usesFiles(benchCase)) && (m.only === undefined || m.only === benchCase.operation),
+  );
+}
+
 function timeJavaScript(folder, cases, methods) {
   for (const benchCase of cases) {
     const payload = fs.readFileSync(path.join(folder, benchCase.payloadFile), 'utf8');
     benchCase.milliseconds = {};
-    for (const method of methods.filter((m) => m.files || !usesFiles(benchCase))) {
+    for (const method of methodsFor(methods, benchCase)) {
       const label = `${method.name} ${benchCase.state} ${benchCase.operation}`;
       log(`bench: timing ${label}`);
       benchCase.milliseconds[method.key] = timeCall(functionFor(method.api, benchCase.operation), payload, label);
@@ -296,10 +308,16 @@ function main() {
     }
 
     const jsMethods = process.env.SERAPLOT_BENCH_SKIP_JS === '1' ? [] : methods;
+    // Memory is measured for the string payloads of the timings, and for the addon also with
+    // the payload as a Buffer, which the addon reads without a copy.
+    const memoryMethods = methods.filter((m) => m.only === undefined);
+    if (methods.some((m) => m.key === 'addon')) {
+      memoryMethods.splice(2, 0, { name: 'addon, Buffer', key: 'addon-buffer', files: true });
+    }
     timeJavaScript(folder, cases, jsMethods);
     for (const benchCase of cases.filter((c) => c.measureMemory && jsMethods.length > 0)) {
       benchCase.peakBytes = {};
-      for (const method of methods.filter((m) => m.files || !usesFiles(benchCase))) {
+      for (const method of methodsFor(memoryMethods, benchCase)) {
         log(`bench: measuring the memory of ${method.name} ${benchCase.state} ${benchCase.operation}`);
         benchCase.peakBytes[method.key] = measureMemory(folder, benchCase, method);
       }
@@ -310,7 +328,7 @@ function main() {
 
     console.log(`seraplot benchmark${QUICK ? ' (quick mode)' : ''}: Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0].model})`);
     printThroughput(cases, methods);
-    printMemory(cases, methods);
+    printMemory(cases, memoryMethods);
     console.log(`\nTook ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 
     fs.mkdirSync(BUILD_DIR, { recursive: true });
