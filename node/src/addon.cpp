@@ -19,9 +19,6 @@
 #if defined(__unix__) || defined(__APPLE__)
 #include <dlfcn.h>
 #endif
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "seraplot/seraplot.h"
 
@@ -73,26 +70,10 @@ struct FreeDeleter {
 // A block from malloc, released with free.
 using MallocBytes = std::unique_ptr<char, FreeDeleter>;
 
-// Blocks of at least this size are given to the kernel's transparent huge pages where it
-// offers them, which cuts the page faults of filling a fresh block by up to 512 times.
-constexpr size_t kHugePageThreshold = size_t{8} << 20;
-
 // Returns an uninitialized block of size bytes, or NULL. Pages that are never written take
 // no memory, so a generous size costs address space only.
 MallocBytes allocate_bytes(size_t size) {
-    MallocBytes bytes(static_cast<char *>(std::malloc(size == 0 ? 1 : size)));
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (bytes && size >= kHugePageThreshold) {
-        // madvise needs a page-aligned start; a failure only loses the speed-up.
-        constexpr uintptr_t kPage = 4096;
-        uintptr_t start = (reinterpret_cast<uintptr_t>(bytes.get()) + kPage - 1) & ~(kPage - 1);
-        uintptr_t end = (reinterpret_cast<uintptr_t>(bytes.get()) + size) & ~(kPage - 1);
-        if (end > start) {
-            ::madvise(reinterpret_cast<void *>(start), end - start, MADV_HUGEPAGE);
-        }
-    }
-#endif
-    return bytes;
+    return MallocBytes(static_cast<char *>(std::malloc(size == 0 ? 1 : size)));
 }
 
 // The payload's UTF-8 bytes: either owned here or borrowed from a Uint8Array that stays
