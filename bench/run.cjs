@@ -195,18 +195,17 @@ function buildCoreBenchmark() {
   return true;
 }
 
-// Runs the C++ benchmark and stores its median throughput and peak memory in each case.
-function runCoreBenchmark(folder, cases) {
-  log('bench: building the C++ benchmark');
-  if (!buildCoreBenchmark()) {
-    return;
-  }
+// Runs the C++ benchmark on the cases of one state and stores its median throughput and
+// peak memory in each case. Running it right after that state's JavaScript timings keeps
+// the two close in time on a machine shared with other work.
+function runCoreBenchmark(folder, cases, state) {
+  const stateCases = cases.filter((c) => c.state === state);
   fs.writeFileSync(
     path.join(folder, 'cases.tsv'),
-    cases.map((c) => [c.state, c.operation, c.payloadFile, c.inputFile, c.measureMemory ? 1 : 0].join('\t')).join('\n') + '\n',
+    stateCases.map((c) => [c.state, c.operation, c.payloadFile, c.inputFile, c.measureMemory ? 1 : 0].join('\t')).join('\n') + '\n',
   );
 
-  log('bench: running the C++ benchmark');
+  log(`bench: running the C++ benchmark on ${state}`);
   const output = path.join(folder, 'core.json');
   const result = spawnSync(
     path.join(BUILD_DIR, 'bench', 'seraplot_bench'),
@@ -217,7 +216,7 @@ function runCoreBenchmark(folder, cases) {
       '--benchmark_report_aggregates_only=true',
       `--benchmark_min_time=${SETTINGS.coreMinTime}`,
     ],
-    { env: { ...process.env, SERAPLOT_BENCH_DIR: folder }, stdio: ['ignore', 'ignore', 'inherit'] },
+    { env: { ...process.env, SERAPLOT_BENCH_DIR: folder }, stdio: ['ignore', 'ignore', 'ignore'] },
   );
   if (result.status !== 0) {
     log(`bench: the C++ benchmark exited with status ${result.status}`);
@@ -230,8 +229,8 @@ function runCoreBenchmark(folder, cases) {
     if (entry.aggregate_name !== 'median') {
       continue;
     }
-    const [runner, state, operation] = entry.run_name.split('/');
-    const benchCase = cases.find((c) => c.state === state && c.operation === operation);
+    const [runner, caseState, operation] = entry.run_name.split('/');
+    const benchCase = stateCases.find((c) => c.state === caseState && c.operation === operation);
     if (benchCase === undefined) {
       continue;
     }
@@ -314,16 +313,25 @@ function main() {
     if (methods.some((m) => m.key === 'addon')) {
       memoryMethods.splice(2, 0, { name: 'addon, Buffer', key: 'addon-buffer', files: true });
     }
-    timeJavaScript(folder, cases, jsMethods);
-    for (const benchCase of cases.filter((c) => c.measureMemory && jsMethods.length > 0)) {
-      benchCase.peakBytes = {};
-      for (const method of methodsFor(memoryMethods, benchCase)) {
-        log(`bench: measuring the memory of ${method.name} ${benchCase.state} ${benchCase.operation}`);
-        benchCase.peakBytes[method.key] = measureMemory(folder, benchCase, method);
-      }
-    }
+    let coreBuilt = false;
     if (process.env.SERAPLOT_BENCH_SKIP_CORE !== '1') {
-      runCoreBenchmark(folder, cases);
+      log('bench: building the C++ benchmark');
+      coreBuilt = buildCoreBenchmark();
+    }
+
+    for (const spec of specs) {
+      const stateCases = cases.filter((c) => c.state === spec.name);
+      timeJavaScript(folder, stateCases, jsMethods);
+      if (coreBuilt) {
+        runCoreBenchmark(folder, cases, spec.name);
+      }
+      for (const benchCase of stateCases.filter((c) => c.measureMemory && jsMethods.length > 0)) {
+        benchCase.peakBytes = {};
+        for (const method of methodsFor(memoryMethods, benchCase)) {
+          log(`bench: measuring the memory of ${method.name} ${benchCase.state} ${benchCase.operation}`);
+          benchCase.peakBytes[method.key] = measureMemory(folder, benchCase, method);
+        }
+      }
     }
 
     console.log(`seraplot benchmark${QUICK ? ' (quick mode)' : ''}: Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0].model})`);
