@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <random>
 #include <stdexcept>
+#include <utility>
 
 #include <rapidjson/document.h>
 #include <signal.h>
@@ -50,6 +51,17 @@ std::vector<std::string> temporary_files(const std::string &folder) {
         }
     }
     std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::vector<std::string> temporary_files_of(const std::string &folder, pid_t pid) {
+    std::string marker = ".seraplot-tmp-" + std::to_string(pid) + "-";
+    std::vector<std::string> names;
+    for (std::string &name : temporary_files(folder)) {
+        if (name.find(marker) != std::string::npos) {
+            names.push_back(std::move(name));
+        }
+    }
     return names;
 }
 

@@ -24,6 +24,9 @@ std::string save_payload(std::string_view path, std::string_view state);
 // Returns the names in folder that contain ".seraplot-tmp-", sorted.
 std::vector<std::string> temporary_files(const std::string &folder);
 
+// Returns the names in folder of the temporary files that process pid created, sorted.
+std::vector<std::string> temporary_files_of(const std::string &folder, pid_t pid);
+
 // Returns the id of a process that has exited and been reaped, so that no process has it.
 pid_t pid_of_exited_process();
 
