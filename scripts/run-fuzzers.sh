@@ -85,10 +85,11 @@ for function in "${functions[@]}"; do
     tail -n 40 "${log}" | sed 's/^/  | /'
     found="$(find "${findings}" -type f -newer "${marker}" | sort)"
     if [ -n "${found}" ]; then
-      for input in ${found}; do
+      # One path a line, read whole, so that a build folder with spaces in its path works.
+      while IFS= read -r input; do
         echo "run-fuzzers: input that fails: ${input}"
-        echo "run-fuzzers: reproduce with: ${executable} ${input}"
-      done
+        echo "run-fuzzers: reproduce with: '${executable}' '${input}'"
+      done <<<"${found}"
     else
       echo "run-fuzzers: libFuzzer saved no input; see ${log}"
     fi
