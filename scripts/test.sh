@@ -29,8 +29,9 @@ stage_valgrind() { bash scripts/run-valgrind-addon.sh; }
 stage_wasm_memory() { node tests/wasm-limits/memory-limit.mjs; }
 stage_sanitizers() { bash scripts/run-sanitizers.sh; }
 stage_fuzz() { bash scripts/run-fuzzers.sh; }
+stage_parser_differences() { "$python" scripts/parser-differences.py --check; }
 
-all_stages=(core js python demo browser cross valgrind wasm_memory sanitizers fuzz)
+all_stages=(core js python demo browser cross valgrind wasm_memory sanitizers fuzz parser_differences)
 stages=("$@")
 if ((${#stages[@]} == 0)); then
   stages=("${all_stages[@]}")
