@@ -40,9 +40,11 @@ inline uint64_t load_word(const char *p) {
     return word;
 }
 
-// True when some byte of word needs more than a copy inside a string: '"', '\\', a control
-// character below 0x20, or a byte of a multi-byte UTF-8 character (0x80 and up).
-inline bool has_special_byte(uint64_t word) {
+// Flags the bytes of word that need more than a copy inside a string: '"', '\\', a control
+// character below 0x20, or a byte of a multi-byte UTF-8 character (0x80 and up). Each such
+// byte gets its high bit set in the result. Bytes above the first flagged one may be flagged
+// wrongly, because the subtractions borrow, but the first flag is always right.
+inline uint64_t special_bytes(uint64_t word) {
     constexpr uint64_t kOnes = 0x0101010101010101ULL;
     constexpr uint64_t kHigh = 0x8080808080808080ULL;
     uint64_t quote = word ^ (kOnes * '"');
@@ -50,7 +52,33 @@ inline bool has_special_byte(uint64_t word) {
     uint64_t below_space = (word - kOnes * 0x20) & ~word;
     uint64_t zero_quote = (quote - kOnes) & ~quote;
     uint64_t zero_backslash = (backslash - kOnes) & ~backslash;
-    return ((below_space | zero_quote | zero_backslash | word) & kHigh) != 0;
+    return (below_space | zero_quote | zero_backslash | word) & kHigh;
+}
+
+inline bool is_special_byte(char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return byte == '"' || byte == '\\' || byte < 0x20 || byte >= 0x80;
+}
+
+// Returns the first byte in [p, end) that special_bytes flags, or end.
+inline const char *find_special_byte(const char *p, const char *end) {
+    while (end - p >= 8) {
+        uint64_t flags = special_bytes(load_word(p));
+        if (flags != 0) {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            // The lowest flag is on the byte at the lowest address.
+            return p + (__builtin_ctzll(flags) >> 3);
+#else
+            break;
+#endif
+        }
+        p += 8;
+    }
+    while (p != end && !is_special_byte(*p)) {
+        ++p;
+    }
+    return p;
 }
 
 // Returns the end of the well-formed UTF-8 character (RFC 3629) that starts with the byte
@@ -190,9 +218,7 @@ template <typename Sink>
 const char *scan_string_body(const char *p, const char *end, Sink &sink) {
     const char *run = p;
     for (;;) {
-        while (end - p >= 8 && !has_special_byte(load_word(p))) {
-            p += 8;
-        }
+        p = find_special_byte(p, end);
         if (p == end) {
             return nullptr;
         }
@@ -202,10 +228,6 @@ const char *scan_string_body(const char *p, const char *end, Sink &sink) {
             if (p == nullptr) {
                 return nullptr;
             }
-            continue;
-        }
-        if (byte != '"' && byte != '\\' && byte >= 0x20) {
-            ++p;
             continue;
         }
 
@@ -503,9 +525,7 @@ bool JsonScanner<Handler>::read_string(bool is_key) {
     }
     const char *start = ++p_;
     for (;;) {
-        while (end_ - p_ >= 8 && !scanner_detail::has_special_byte(scanner_detail::load_word(p_))) {
-            p_ += 8;
-        }
+        p_ = scanner_detail::find_special_byte(p_, end_);
         if (p_ == end_) {
             return false;
         }
@@ -519,13 +539,9 @@ bool JsonScanner<Handler>::read_string(bool is_key) {
         if (byte < 0x20) {
             return false;
         }
-        if (byte >= 0x80) {
-            p_ = scanner_detail::skip_utf8_character(p_, end_);
-            if (p_ == nullptr) {
-                return false;
-            }
-        } else {
-            ++p_;
+        p_ = scanner_detail::skip_utf8_character(p_, end_);
+        if (p_ == nullptr) {
+            return false;
         }
     }
 

@@ -40,19 +40,31 @@ uint64_t load_word(const char *p) {
     return word;
 }
 
-// True when some byte of word is zero (the classic bit trick: a byte borrows only when it
-// is zero, or when a lower byte borrowed, so the flag is exact for the question "any?").
-bool has_zero_byte(uint64_t word) { return ((word - kOnes) & ~word & kHighBits) != 0; }
-
-// True when some byte of word is below 0x20, or is '"' or '\\', so needs an escape.
-bool needs_escape(uint64_t word) {
-    bool control = ((word - kOnes * 0x20) & ~word & kHighBits) != 0;
-    return control || has_zero_byte(word ^ (kOnes * '"')) || has_zero_byte(word ^ (kOnes * '\\'));
+// Flags, with its high bit, each byte of word below 0x20 or equal to '"' or '\\': the bytes
+// that need an escape. Bytes above the first flagged one may be flagged wrongly, because the
+// subtractions borrow, but the first flag is always right.
+uint64_t escape_bytes(uint64_t word) {
+    uint64_t quote = word ^ (kOnes * '"');
+    uint64_t backslash = word ^ (kOnes * '\\');
+    uint64_t below_space = (word - kOnes * 0x20) & ~word;
+    uint64_t zero_quote = (quote - kOnes) & ~quote;
+    uint64_t zero_backslash = (backslash - kOnes) & ~backslash;
+    return (below_space | zero_quote | zero_backslash) & kHighBits;
 }
 
 // Returns the first byte in [p, end) that needs an escape, or end.
 const char *find_escape(const char *p, const char *end) {
-    while (end - p >= 8 && !needs_escape(load_word(p))) {
+    while (end - p >= 8) {
+        uint64_t flags = escape_bytes(load_word(p));
+        if (flags != 0) {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            // The lowest flag is on the byte at the lowest address.
+            return p + (__builtin_ctzll(flags) >> 3);
+#else
+            break;
+#endif
+        }
         p += 8;
     }
     while (p != end && kEscapes.letter[static_cast<unsigned char>(*p)] == kNone) {
