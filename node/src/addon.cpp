@@ -16,9 +16,6 @@
 #include <string>
 #include <utility>
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <dlfcn.h>
-#endif
 
 #include "seraplot/seraplot.h"
 
@@ -240,46 +237,6 @@ bool read_payload(const Napi::CallbackInfo &info, const char *function_name, Pay
                                         type_name(env, value));
 }
 
-// node_api_create_external_string_latin1 exists from Node 18.18 and 20.4 on, as an
-// experimental function until Node-API 10. It is looked up when the addon loads, so that the
-// addon still loads where it is missing and then copies every answer.
-using CreateExternalLatin1 = napi_status (*)(napi_env env, char *str, size_t length,
-                                             napi_finalize finalize_callback,
-                                             void *finalize_hint, napi_value *result,
-                                             bool *copied);
-
-CreateExternalLatin1 find_create_external_latin1() {
-#if defined(__unix__) || defined(__APPLE__)
-    return reinterpret_cast<CreateExternalLatin1>(
-        ::dlsym(RTLD_DEFAULT, "node_api_create_external_string_latin1"));
-#else
-    return nullptr;
-#endif
-}
-
-const CreateExternalLatin1 kCreateExternalLatin1 = find_create_external_latin1();
-
-// Shorter answers are copied: V8 copies short external strings anyway, and a copy of a few
-// kilobytes costs less than the ASCII check and the finalizer.
-constexpr size_t kExternalAnswerMinSize = 64 * 1024;
-
-bool is_ascii(const char *bytes, size_t size) {
-    constexpr uint64_t kHighBits = 0x8080808080808080ULL;
-    size_t i = 0;
-    uint64_t any = 0;
-    for (; i + 8 <= size; i += 8) {
-        uint64_t word;
-        std::memcpy(&word, bytes + i, sizeof word);
-        any |= word;
-    }
-    for (; i < size; ++i) {
-        any |= static_cast<unsigned char>(bytes[i]);
-    }
-    return (any & kHighBits) == 0;
-}
-
-void free_answer(napi_env, void *data, void *) { seraplot_free(static_cast<char *>(data)); }
-
 void clear_pending_exception(napi_env env) {
     bool exception_pending = false;
     if (napi_is_exception_pending(env, &exception_pending) == napi_ok && exception_pending) {
@@ -288,28 +245,9 @@ void clear_pending_exception(napi_env env) {
     }
 }
 
-// Makes a large ASCII answer an external string, which V8 reads in place: ASCII is also
-// Latin-1, and the answer is neither copied nor decoded. On success the string owns the
-// answer and frees it with seraplot_free. Returns false, and keeps the answer, when this is
-// not possible.
-bool make_external_string(napi_env env, CoreAnswer &answer, size_t answer_size,
-                          napi_value *result) {
-    if (kCreateExternalLatin1 == nullptr || answer_size < kExternalAnswerMinSize ||
-        !is_ascii(answer.get(), answer_size)) {
-        return false;
-    }
-    bool copied = false;
-    napi_status status = kCreateExternalLatin1(env, answer.get(), answer_size, free_answer,
-                                               nullptr, result, &copied);
-    if (status != napi_ok) {
-        clear_pending_exception(env);
-        return false;
-    }
-    // When V8 copied the text, Node-API has already called free_answer.
-    answer.release();
-    return true;
-}
-
+// Answers are copied into V8 strings. Handing large ASCII answers over as external
+// Latin-1 strings saved the copy, but Node 20 runs their finalizers when a worker thread's
+// isolate is torn down, after the addon may have been unloaded, which crashed the process.
 // Turns the core's answer into a JavaScript string, taking it over where it can. An answer
 // too long for V8 becomes a too_large error answer instead of an exception.
 Napi::Value answer_to_string(napi_env env, const Operation &operation, const char *function_name,
@@ -320,9 +258,6 @@ Napi::Value answer_to_string(napi_env env, const Operation &operation, const cha
     }
 
     napi_value result = nullptr;
-    if (make_external_string(env, answer, answer_size, &result)) {
-        return Napi::Value(env, result);
-    }
     napi_status status = napi_create_string_utf8(env, answer.get(), answer_size, &result);
     if (status == napi_ok) {
         return Napi::Value(env, result);
@@ -385,26 +320,45 @@ public:
 
     // Nothing may escape here, because an exception thrown after the work completes would be
     // an uncaught exception in Node. A Napi::Error rejects the promise instead, and any
-    // other exception resolves it with an error answer.
+    // other exception resolves it with an error answer. When the environment is shutting
+    // down (a worker thread terminated while this call ran), settling the promise itself
+    // throws; then nobody can observe it, so that failure is dropped.
     void OnOK() override {
         Napi::Env env = Env();
         try {
-            deferred_.Resolve(answer_to_string(env, operation_, operation_.async_name, answer_,
-                                               answer_size_));
-        } catch (const Napi::Error &error) {
-            deferred_.Reject(error.Value());
-        } catch (const std::bad_alloc &) {
-            deferred_.Resolve(Napi::String::New(env, out_of_memory_answer(operation_.async_name)));
+            try {
+                deferred_.Resolve(answer_to_string(env, operation_, operation_.async_name, answer_,
+                                                   answer_size_));
+            } catch (const Napi::Error &error) {
+                deferred_.Reject(error.Value());
+            } catch (const std::bad_alloc &) {
+                deferred_.Resolve(
+                    Napi::String::New(env, out_of_memory_answer(operation_.async_name)));
+            }
         } catch (...) {
-            deferred_.Resolve(
-                Napi::String::New(env, unexpected_exception_answer(operation_.async_name)));
+            settle_with_unexpected_exception(env);
         }
         answer_.reset();
     }
 
-    void OnError(const Napi::Error &error) override { deferred_.Reject(error.Value()); }
+    void OnError(const Napi::Error &error) override {
+        try {
+            deferred_.Reject(error.Value());
+        } catch (...) {
+            // The environment is shutting down; see OnOK.
+        }
+    }
 
 private:
+    void settle_with_unexpected_exception(Napi::Env env) {
+        try {
+            deferred_.Resolve(
+                Napi::String::New(env, unexpected_exception_answer(operation_.async_name)));
+        } catch (...) {
+            // The environment is shutting down; see OnOK.
+        }
+    }
+
     const Operation &operation_;
     Payload payload_;
     CoreAnswer answer_;
