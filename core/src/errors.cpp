@@ -229,13 +229,17 @@ ModelError file_failure(std::string_view action, std::string_view path, int erro
     case ENOENT:
     case ENOTDIR:
         code = ErrorCode::file_not_found;
-        advice = " Check the path; when saving, the folder must already exist.";
+        advice = action == "load" ? " Check the path."
+                                  : " Check the path; the folder must already exist.";
         break;
     case EACCES:
     case EPERM:
-    case EROFS:
         code = ErrorCode::permission_denied;
         advice = " Check the permissions of the file and of its folder.";
+        break;
+    case EROFS:
+        code = ErrorCode::permission_denied;
+        advice = " The file system is mounted read-only.";
         break;
     case ENOSPC:
 #ifdef EDQUOT

@@ -255,7 +255,9 @@ void check_no_nul_character(std::string_view action, const std::string &path) {
 
 std::string read_model_file(const std::string &path) {
     check_no_nul_character("load", path);
-    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK keeps open() from waiting for a writer when the path is a FIFO; it has no
+    // effect on the regular files that pass the checks below.
+    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (fd.get() < 0) {
         throw file_failure("load", path, errno);
     }
@@ -265,6 +267,11 @@ std::string read_model_file(const std::string &path) {
     }
     if (S_ISDIR(info.st_mode)) {
         throw file_failure("load", path, EISDIR);
+    }
+    // A device such as /dev/zero never ends, and a FIFO or socket can block a thread for
+    // good, so only regular files are read.
+    if (!S_ISREG(info.st_mode)) {
+        throw not_a_regular_file("load", path);
     }
 
     std::string content;
@@ -303,6 +310,13 @@ void write_file_atomically(const std::string &path, std::string_view bytes) {
     bool replacing = ::stat(target.c_str(), &existing) == 0;
     if (replacing && S_ISDIR(existing.st_mode)) {
         throw file_failure("save to", path, EISDIR);
+    }
+    // Replacing by rename needs only write access to the folder, but a file that its owner
+    // made read-only is kept, as writing it in place would be refused. Root may write it.
+    if (replacing && S_ISREG(existing.st_mode) &&
+        ::faccessat(AT_FDCWD, target.c_str(), W_OK, AT_EACCESS) != 0 &&
+        (errno == EACCES || errno == EROFS)) {
+        throw file_failure("save to", path, errno);
     }
     if (replacing && !S_ISREG(existing.st_mode)) {
         throw not_a_regular_file("save to", path);

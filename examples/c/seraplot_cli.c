@@ -65,5 +65,9 @@ int main(int argc, char **argv) {
     fputc('\n', stdout);
     int failed = strncmp(answer, "{\"ok\":true", 10) != 0;
     seraplot_free(answer);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: cannot write the answer to standard output\n", argv[0]);
+        return 2;
+    }
     return failed;
 }

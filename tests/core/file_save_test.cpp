@@ -6,6 +6,7 @@
 #include <string>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test_support.hpp"
@@ -108,6 +109,55 @@ TEST(FileSave, SavedFileLoadsBackIdentically) {
     ASSERT_NE(saved.find("\"ok\":true"), std::string::npos) << saved;
     EXPECT_EQ(loaded, "{\"ok\":true,\"model\":" + read_file(path) + "}");
     EXPECT_EQ(read_file(path), envelope(state));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(FileLoad, RejectsFifoWithoutWaiting) {
+    TemporaryFolder folder;
+    std::string path = folder.file("pipe.json");
+    ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+
+    // Without a writer, reading the FIFO would block forever.
+    std::string answer = call("load", "{\"path\":\"" + path + "\"}");
+
+    EXPECT_NE(answer.find("\"code\":\"file_error\""), std::string::npos) << answer;
+    EXPECT_NE(answer.find("not a regular file"), std::string::npos) << answer;
+}
+
+TEST(FileLoad, RejectsEndlessDevice) {
+    std::string answer = call("load", "{\"path\":\"/dev/zero\"}");
+
+    EXPECT_NE(answer.find("\"code\":\"file_error\""), std::string::npos) << answer;
+    EXPECT_NE(answer.find("/dev/zero"), std::string::npos) << answer;
+}
+
+TEST(FileSave, KeepsFileReadOnlyForCaller) {
+    TemporaryFolder folder;
+    std::string path = folder.file("locked.json");
+    seraplot::test::write_file(path, "old");
+    ASSERT_EQ(::chmod(path.c_str(), 0444), 0);
+    ASSERT_EQ(::chmod(folder.path().c_str(), 0777), 0);
+
+    // Root may write any file, so as root the save runs in a child as the user nobody.
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) {
+            ::_exit(3);
+        }
+        std::string answer = call("save", save_payload(path, "1"));
+        ::_exit(answer.find("\"code\":\"permission_denied\"") != std::string::npos ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "the save did not answer permission_denied";
+    EXPECT_EQ(read_file(path), "old");
+    EXPECT_EQ(seraplot::test::list_folder(folder.path()), (std::vector<std::string>{"locked.json"}));
 }
 
 }  // namespace
