@@ -54,6 +54,5 @@ npm run --silent build:wasm
 
 if [ "$profile" = test ]; then
   echo "==> Building the core library, its tests and seraplot_cli"
-  cmake -S . -B build-core -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build-core -j "$(nproc)"
+  bash scripts/build-core.sh >/dev/null
 fi
