@@ -1,5 +1,7 @@
 #include "json_copier.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -16,6 +18,64 @@ constexpr size_t kLinearKeyCheckLimit = 16;
 // A message shows at most this many path segments from the start and from the end.
 constexpr size_t kPathHeadSegments = 16;
 constexpr size_t kPathTailSegments = 6;
+
+// Returns whether a JSON number's value is beyond the largest double, so that JavaScript
+// and Python would read it as Infinity. Only numbers of at least 1e308 are converted to find
+// out; the parser has checked the grammar.
+bool overflows_double(std::string_view number) {
+    size_t i = number[0] == '-' ? 1 : 0;
+
+    // The decimal exponent of the first non-zero digit, counted from the decimal point.
+    long leading_exponent = 0;
+    bool seen_nonzero = false;
+    long integer_digits = 0;
+    for (; i < number.size() && number[i] >= '0' && number[i] <= '9'; ++i) {
+        if (seen_nonzero || number[i] != '0') {
+            seen_nonzero = true;
+            ++integer_digits;
+        }
+    }
+    if (seen_nonzero) {
+        leading_exponent = integer_digits - 1;
+    }
+    if (i < number.size() && number[i] == '.') {
+        for (++i; i < number.size() && number[i] >= '0' && number[i] <= '9'; ++i) {
+            if (!seen_nonzero) {
+                --leading_exponent;
+                seen_nonzero = number[i] != '0';
+            }
+        }
+    }
+    if (!seen_nonzero) {
+        return false;  // zero, whatever its exponent
+    }
+
+    long exponent = 0;
+    if (i < number.size() && (number[i] == 'e' || number[i] == 'E')) {
+        ++i;
+        bool negative = number[i] == '-';
+        if (number[i] == '+' || number[i] == '-') {
+            ++i;
+        }
+        for (; i < number.size(); ++i) {
+            if (exponent < 1000000) {
+                exponent = exponent * 10 + (number[i] - '0');
+            }
+        }
+        if (negative) {
+            exponent = -exponent;
+        }
+    }
+
+    long magnitude = leading_exponent + exponent;
+    if (magnitude < 308) {
+        return false;
+    }
+    if (magnitude > 308) {
+        return true;
+    }
+    return std::isinf(std::strtod(std::string(number).c_str(), nullptr));
+}
 
 bool is_identifier(std::string_view name) {
     if (name.empty()) {
@@ -57,6 +117,10 @@ bool JsonCopier::Bool(bool value) {
 
 bool JsonCopier::RawNumber(const char *text, rapidjson::SizeType length, bool) {
     before_value();
+    if (overflows_double(std::string_view(text, length))) {
+        return fail(number_out_of_range(*context_.source, position(),
+                                        std::string_view(text, length < 40 ? length : 40)));
+    }
     out_.append(text, length);
     return true;
 }
