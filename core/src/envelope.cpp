@@ -159,6 +159,14 @@ bool EnvelopeReader::StartArray() { return see_value(JsonType::array) && copier_
 
 bool EnvelopeReader::EndArray(rapidjson::SizeType) { return copier_.EndArray(0); }
 
+std::string_view without_byte_order_mark(std::string_view text) {
+    constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+    if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+        text.remove_prefix(kByteOrderMark.size());
+    }
+    return text;
+}
+
 void read_envelope(std::string_view text, const TextSource &source, OutputBuffer &out) {
     read_fast_or_exact(out, [&](ParseMode mode) {
         TextStream stream(text);

@@ -86,6 +86,10 @@ private:
     const TextSource *source_;
 };
 
+// Returns text without a leading UTF-8 byte order mark. Some Windows editors start UTF-8
+// files with one, and Node's readFileSync(path, "utf8") keeps it; JSON itself has none.
+std::string_view without_byte_order_mark(std::string_view text);
+
 // Parses text as an envelope, appends it to out and checks it. Throws ModelError. The text
 // is read in the fast mode first (see parse_text.hpp).
 void read_envelope(std::string_view text, const TextSource &source, OutputBuffer &out);

@@ -14,16 +14,12 @@ namespace seraplot::detail {
 namespace {
 
 constexpr std::string_view kAnswerOpening = "{\"ok\":true,\"model\":";
-constexpr std::string_view kUtf8ByteOrderMark = "\xEF\xBB\xBF";
 
 #if SERAPLOT_WITH_FILES
 void load_file(const std::string &path, OutputBuffer &answer) {
     std::string content = read_model_file(path);
     std::string_view text = content;
-    // Some Windows editors start UTF-8 files with a byte order mark; JSON itself has none.
-    if (text.substr(0, kUtf8ByteOrderMark.size()) == kUtf8ByteOrderMark) {
-        text.remove_prefix(kUtf8ByteOrderMark.size());
-    }
+    text = without_byte_order_mark(text);
     if (text.empty()) {
         throw empty_file(path);
     }
@@ -51,7 +47,7 @@ void load_model(std::string_view payload, OutputBuffer &answer) {
     } else if (members.data_string_copied) {
         // The fast mode has read and checked the envelope already.
     } else if (members.data_text) {
-        read_envelope(*members.data_text, data_string_source(), answer);
+        read_envelope(without_byte_order_mark(*members.data_text), data_string_source(), answer);
     } else {
 #if SERAPLOT_WITH_FILES
         load_file(*members.path, answer);

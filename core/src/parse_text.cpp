@@ -91,6 +91,16 @@ ModelError describe_parse_error(std::string_view text, const TextSource &source,
     rapidjson::ParseErrorCode code = result.Code();
     size_t offset = result.Offset() < text.size() ? result.Offset() : text.size();
 
+    if (offset == 0 && starts_with(text, 0, "\xEF\xBB\xBF")) {
+        return invalid_json(source, locate(text, 0),
+                            "the text starts with a UTF-8 byte order mark, which JSON does not "
+                            "allow; remove it");
+    }
+    if (offset == 0 && (starts_with(text, 0, "\xFF\xFE") || starts_with(text, 0, "\xFE\xFF"))) {
+        return invalid_json(source, locate(text, 0),
+                            "the text starts with a UTF-16 byte order mark; convert it to UTF-8");
+    }
+
     switch (code) {
     case rapidjson::kParseErrorStringInvalidEncoding:
         return invalid_utf8(source, locate(text, offset));

@@ -127,9 +127,10 @@ bool PayloadReader::RawString(const char *body, size_t length) {
     char *text = out_.extend(kGap + length) + kGap;
     size_t text_length = decode_json_string_body(body, length, text);
     out_.truncate(start);
+    std::string_view envelope = without_byte_order_mark(std::string_view(text, text_length));
 
     TextSource source = data_string_source();
-    TextStream stream(std::string_view(text, text_length));
+    TextStream stream(envelope);
     EnvelopeReader reader(out_, CopyContext{&source, &stream}, "");
     return parse_text_fast(stream, reader) && reader.checker().passes();
 }
