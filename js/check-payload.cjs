@@ -64,7 +64,7 @@ function checkPayload(name, payload) {
       error:
         `${name}(payload): the payload contains a lone UTF-16 surrogate (U+${unit}) at ` +
         `character index ${index} and cannot be encoded as UTF-8. Remove it, or replace it ` +
-        'with U+FFFD by calling toWellFormed() on the string.',
+        'with U+FFFD by calling toWellFormed() on the string (Node 20 and later).',
       code: 'invalid_utf8',
     });
   }

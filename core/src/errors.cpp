@@ -23,6 +23,26 @@ std::string capitalized(std::string text) {
 
 std::string quoted(std::string_view text) { return quote_json_string(text); }
 
+// Quotes a path for a message, shortened in the middle when it is very long, so that a
+// mistaken multi-megabyte path does not make a multi-megabyte message. The cut falls on a
+// UTF-8 character boundary.
+std::string quoted_path(std::string_view path) {
+    constexpr size_t kKept = 120;
+    if (path.size() <= 2 * kKept + 16) {
+        return quoted(path);
+    }
+    size_t head_end = kKept;
+    while (head_end > 0 && (static_cast<unsigned char>(path[head_end]) & 0xC0) == 0x80) {
+        --head_end;
+    }
+    size_t tail_start = path.size() - kKept;
+    while (tail_start < path.size() && (static_cast<unsigned char>(path[tail_start]) & 0xC0) == 0x80) {
+        ++tail_start;
+    }
+    std::string skipped = "...(" + std::to_string(tail_start - head_end) + " bytes)...";
+    return quoted(std::string(path.substr(0, head_end)) + skipped + std::string(path.substr(tail_start)));
+}
+
 // strerror_r comes in two forms: glibc's with _GNU_SOURCE returns the text, and the POSIX
 // one returns 0 and fills the buffer. strerror itself may not be called from several
 // threads at once, which the Node addon's asynchronous functions do.
@@ -97,7 +117,7 @@ TextSource payload_source() { return {"the payload"}; }
 
 TextSource data_string_source() { return {"the \"data\" string"}; }
 
-TextSource file_source(std::string_view path) { return {"file " + quoted(path)}; }
+TextSource file_source(std::string_view path) { return {"file " + quoted_path(path)}; }
 
 ModelError invalid_json(const TextSource &source, TextPosition where, std::string_view problem) {
     return {ErrorCode::invalid_json, capitalized(source.name) + " is not valid JSON at " +
@@ -254,18 +274,18 @@ ModelError file_failure(std::string_view action, std::string_view path, int erro
     default:
         break;
     }
-    return {code, "Cannot " + std::string(action) + " " + quoted(path) + ": " +
+    return {code, "Cannot " + std::string(action) + " " + quoted_path(path) + ": " +
                       describe_errno(error_number) + "." + advice};
 }
 
 ModelError empty_file(std::string_view path) {
     return {ErrorCode::invalid_json,
-            "File " + quoted(path) + " is empty, so it holds no model. It may have been "
+            "File " + quoted_path(path) + " is empty, so it holds no model. It may have been "
             "truncated by an interrupted copy."};
 }
 
 ModelError not_a_regular_file(std::string_view action, std::string_view path) {
-    return {ErrorCode::file_error, "Cannot " + std::string(action) + " " + quoted(path) +
+    return {ErrorCode::file_error, "Cannot " + std::string(action) + " " + quoted_path(path) +
                                        ": it is not a regular file. Give the path of a file."};
 }
 
