@@ -17,6 +17,10 @@
 #include <utility>
 
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <dlfcn.h>
+#endif
+
 #include "seraplot/seraplot.h"
 
 namespace {
@@ -237,6 +241,65 @@ bool read_payload(const Napi::CallbackInfo &info, const char *function_name, Pay
                                         type_name(env, value));
 }
 
+void free_answer(napi_env, void *data, void *) { seraplot_free(static_cast<char *>(data)); }
+
+// Keeps this library loaded until the process ends, and returns whether it will stay. An
+// external answer string is freed by free_answer, which V8 may call after the environment
+// that loaded this library has closed it: a worker thread that ends while one of its strings
+// is alive. Without this, Node 20 then calls into unloaded code.
+bool keep_library_loaded() {
+#if defined(__unix__) || defined(__APPLE__)
+    Dl_info info;
+    if (::dladdr(reinterpret_cast<void *>(&free_answer), &info) == 0 || info.dli_fname == nullptr) {
+        return false;
+    }
+    // The handle is never closed, on purpose.
+    return ::dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE) != nullptr;
+#else
+    return false;
+#endif
+}
+
+using CreateExternalLatin1 = napi_status (*)(napi_env env, char *str, size_t length,
+                                             napi_finalize finalize_callback,
+                                             void *finalize_hint, napi_value *result,
+                                             bool *copied);
+
+// Returns node_api_create_external_string_latin1, or NULL where answers must be copied.
+// The function exists from Node 18.18 and 20.4 on, as an experimental function until
+// Node-API 10, so it is looked up at run time: the addon still loads where it is missing.
+CreateExternalLatin1 external_string_function() {
+#if defined(__unix__) || defined(__APPLE__)
+    static const CreateExternalLatin1 function =
+        keep_library_loaded()
+            ? reinterpret_cast<CreateExternalLatin1>(
+                  ::dlsym(RTLD_DEFAULT, "node_api_create_external_string_latin1"))
+            : nullptr;
+    return function;
+#else
+    return nullptr;
+#endif
+}
+
+// Shorter answers are copied: V8 copies short external strings anyway, and a copy of a few
+// kilobytes costs less than the ASCII check and the finalizer.
+constexpr size_t kExternalAnswerMinSize = 64 * 1024;
+
+bool is_ascii(const char *bytes, size_t size) {
+    constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+    size_t i = 0;
+    uint64_t any = 0;
+    for (; i + 8 <= size; i += 8) {
+        uint64_t word;
+        std::memcpy(&word, bytes + i, sizeof word);
+        any |= word;
+    }
+    for (; i < size; ++i) {
+        any |= static_cast<unsigned char>(bytes[i]);
+    }
+    return (any & kHighBits) == 0;
+}
+
 void clear_pending_exception(napi_env env) {
     bool exception_pending = false;
     if (napi_is_exception_pending(env, &exception_pending) == napi_ok && exception_pending) {
@@ -245,9 +308,29 @@ void clear_pending_exception(napi_env env) {
     }
 }
 
-// Answers are copied into V8 strings. Handing large ASCII answers over as external
-// Latin-1 strings saved the copy, but Node 20 runs their finalizers when a worker thread's
-// isolate is torn down, after the addon may have been unloaded, which crashed the process.
+// Makes a large ASCII answer an external string, which V8 reads in place: ASCII is also
+// Latin-1, and the answer is neither copied nor decoded. On success the string owns the
+// answer and frees it with seraplot_free. Returns false, and keeps the answer, when this is
+// not possible.
+bool make_external_string(napi_env env, CoreAnswer &answer, size_t answer_size,
+                          napi_value *result) {
+    CreateExternalLatin1 create_external = external_string_function();
+    if (create_external == nullptr || answer_size < kExternalAnswerMinSize ||
+        !is_ascii(answer.get(), answer_size)) {
+        return false;
+    }
+    bool copied = false;
+    napi_status status = create_external(env, answer.get(), answer_size, free_answer, nullptr,
+                                         result, &copied);
+    if (status != napi_ok) {
+        clear_pending_exception(env);
+        return false;
+    }
+    // When V8 copied the text, Node-API has already called free_answer.
+    answer.release();
+    return true;
+}
+
 // Turns the core's answer into a JavaScript string, taking it over where it can. An answer
 // too long for V8 becomes a too_large error answer instead of an exception.
 Napi::Value answer_to_string(napi_env env, const Operation &operation, const char *function_name,
@@ -258,6 +341,9 @@ Napi::Value answer_to_string(napi_env env, const Operation &operation, const cha
     }
 
     napi_value result = nullptr;
+    if (make_external_string(env, answer, answer_size, &result)) {
+        return Napi::Value(env, result);
+    }
     napi_status status = napi_create_string_utf8(env, answer.get(), answer_size, &result);
     if (status == napi_ok) {
         return Napi::Value(env, result);
