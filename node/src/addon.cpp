@@ -281,8 +281,8 @@ CreateExternalLatin1 external_string_function() {
 #endif
 }
 
-// Shorter answers are copied: V8 copies short external strings anyway, and a copy of a few
-// kilobytes costs less than the ASCII check and the finalizer.
+// Shorter answers are copied, because for a few kilobytes a copy costs about as little as
+// the ASCII check and the finalizer.
 constexpr size_t kExternalAnswerMinSize = 64 * 1024;
 
 bool is_ascii(const char *bytes, size_t size) {
