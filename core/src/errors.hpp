@@ -60,7 +60,7 @@ struct TextPosition {
 
 TextPosition locate(std::string_view text, size_t offset);
 
-// Which text a message is about, for example `the payload` or `file "/srv/model.json"`.
+// The text that a message is about, for example `the payload` or `file "/srv/model.json"`.
 // Messages start with it, so it is written as the subject of a sentence.
 struct TextSource {
     std::string name;

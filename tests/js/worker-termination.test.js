@@ -9,7 +9,7 @@ const path = require('path');
 
 const PACKAGE = path.join(__dirname, '..', '..');
 
-// The worker starts a call on a payload of about 30 MB and says so.
+// The worker starts a call on a payload of about 30 MB, then posts a message to the main thread.
 const WORKER = `
 const { parentPort, workerData } = require('worker_threads');
 const sp = require(${JSON.stringify(path.join(PACKAGE, 'node'))});
